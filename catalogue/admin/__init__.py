@@ -1,0 +1,9 @@
+"""Archivists' data entry: one module per model family."""
+
+from django.contrib import admin
+
+from . import agents, documents, imports, units, vocabulary  # noqa: F401
+
+admin.site.site_header = "Archival catalogue — cataloguing"
+admin.site.site_title = "Archival catalogue"
+admin.site.index_title = "Catalogue records"

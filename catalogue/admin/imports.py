@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from catalogue.models import AuthorityReview, FixityCheck, ImportedFile, ImportRun
+
+
+class ImportedFileInline(admin.TabularInline):
+    model = ImportedFile
+    extra = 0
+    can_delete = False
+    fields = ["path", "outcome", "checksum", "encoding", "line", "error", "document"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "started_at",
+        "username",
+        "channel",
+        "status",
+        "files_read",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "failed_count",
+    ]
+    list_filter = ["status", "channel"]
+    date_hierarchy = "started_at"
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+    inlines = [ImportedFileInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuthorityReview)
+class AuthorityReviewAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "status",
+        "agent",
+        "candidate",
+        "score",
+        "document",
+        "created_at",
+    ]
+    list_filter = ["kind", "status"]
+    search_fields = ["name", "agent__authorised_name", "candidate__authorised_name"]
+    autocomplete_fields = ["agent", "candidate", "document"]
+    readonly_fields = ["import_run", "created_at", "resolved_at", "resolved_by"]
+
+
+@admin.register(FixityCheck)
+class FixityCheckAdmin(admin.ModelAdmin):
+    list_display = ["digital_object", "checked_at", "outcome"]
+    list_filter = ["outcome"]
+    readonly_fields = ["digital_object", "checked_at", "outcome", "expected", "actual"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,63 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalogue.models import ArchivalUnit, Repository
+
+
+class ChildUnitInline(admin.TabularInline):
+    model = ArchivalUnit
+    fk_name = "parent"
+    extra = 0
+    fields = ["title", "level", "identifier", "identifier_scheme", "sort_order"]
+    show_change_link = True
+
+
+class TopUnitInline(admin.TabularInline):
+    model = ArchivalUnit
+    fk_name = "repository"
+    extra = 0
+    fields = ["title", "level", "identifier", "identifier_scheme"]
+    show_change_link = True
+    verbose_name_plural = "archival units"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).roots()
+
+
+@admin.register(Repository)
+class RepositoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "url"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TopUnitInline]
+
+
+@admin.register(ArchivalUnit)
+class ArchivalUnitAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "level", "identifier", "repository", "parent", "depth"]
+    list_filter = ["level", "repository", "identifier_scheme"]
+    search_fields = ["title", "identifier", "scope_note"]
+    autocomplete_fields = ["parent", "creator", "repository"]
+    readonly_fields = ["tree_path", "depth", "import_run", "created_at", "updated_at"]
+    list_select_related = ["repository", "parent"]
+    inlines = [ChildUnitInline]
+    fieldsets = [
+        (None, {"fields": ["repository", "parent", "level", "title", "slug"]}),
+        ("Identification", {"fields": [("identifier", "identifier_scheme"), "creator"]}),
+        ("Dates and extent", {"fields": [("date_text", "date_start", "date_end"), "extent"]}),
+        ("Scope", {"fields": ["scope_note", "sort_order"]}),
+        (
+            "Record keeping",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "merged_into",
+                    "tree_path",
+                    "depth",
+                    "import_run",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]

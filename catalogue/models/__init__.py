@@ -1,0 +1,63 @@
+"""The archival domain: repositories hold units; units hold documents; agents act on
+documents; provenance events chain a document's history; import runs record where the
+catalogue's own statements came from."""
+
+from .agents import (
+    Agent,
+    AgentIdentifier,
+    AgentKind,
+    AgentName,
+    IdentifierSource,
+    NameType,
+    Position,
+)
+from .classification import Caveat, CaveatKind, ClassificationLevel
+from .common import DateCertainty, DatePrecision, PublicationStatus
+from .documents import Collection, Document, DocumentType, Footnote, FootnoteKind, Subject
+from .imports import AuthorityReview, ImportedFile, ImportRun
+from .media import DigitalObject, FixityCheck
+from .provenance import AgentRole, DocumentAgent, EventAgent, EventType, ProvenanceEvent
+from .relations import Citation, CitationKind, DocumentRelation, Publication, RelationType
+from .repositories import Repository
+from .units import ArchivalUnit, IdentifierScheme, UnitLevel
+
+__all__ = [
+    "Agent",
+    "AgentIdentifier",
+    "AgentKind",
+    "AgentName",
+    "AgentRole",
+    "ArchivalUnit",
+    "AuthorityReview",
+    "Caveat",
+    "CaveatKind",
+    "Citation",
+    "CitationKind",
+    "ClassificationLevel",
+    "Collection",
+    "DateCertainty",
+    "DatePrecision",
+    "DigitalObject",
+    "Document",
+    "DocumentAgent",
+    "DocumentRelation",
+    "DocumentType",
+    "EventAgent",
+    "EventType",
+    "FixityCheck",
+    "Footnote",
+    "FootnoteKind",
+    "IdentifierScheme",
+    "IdentifierSource",
+    "ImportRun",
+    "ImportedFile",
+    "NameType",
+    "Position",
+    "ProvenanceEvent",
+    "Publication",
+    "PublicationStatus",
+    "RelationType",
+    "Repository",
+    "Subject",
+    "UnitLevel",
+]

@@ -1,0 +1,259 @@
+"""Documents: the items the catalogue describes, with their types, footnotes and subjects."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from .common import (
+    DateCertainty,
+    DatePrecision,
+    PublicationStatus,
+    date_precision_constraint,
+    format_partial_date,
+    validate_date_precision,
+)
+from .querysets import DocumentQuerySet
+
+
+class Collection(models.Model):
+    """A published collection of texts (e.g. "The Cuban Missile Crisis" on Avalon).
+
+    ``variants`` lists the spellings transcribers used for the heading, so the importer
+    files "The Cuban Missle Crisis" under the right collection.
+    """
+
+    name = models.CharField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    description = models.TextField(blank=True)
+    variants = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:120]
+        super().save(*args, **kwargs)
+
+
+class DocumentType(models.Model):
+    """Telegram, memorandum of telephone conversation, letter… an open vocabulary."""
+
+    key = models.SlugField(max_length=80, unique=True)
+    label = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self):
+        return self.label
+
+
+class Subject(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    scope_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:120]
+        super().save(*args, **kwargs)
+
+
+class Document(models.Model):
+    """One archival document as described by the catalogue.
+
+    The primary key is the stable public identifier: AUTOINCREMENT on SQLite and
+    sequences on PostgreSQL never hand out a number twice, and exports keep it.
+    ``raw_text`` and ``source_note`` are kept verbatim beside every parsed field so a
+    parse can always be checked against, and redone from, what the source said.
+    ``version`` is the optimistic lock: a save based on an older version is refused.
+    """
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=120, blank=True)
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="documents")
+    doc_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, related_name="documents", verbose_name="type"
+    )
+    sender = models.ForeignKey(
+        "catalogue.Agent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sent_documents",
+    )
+    recipient = models.ForeignKey(
+        "catalogue.Agent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="received_documents",
+    )
+    place = models.CharField(max_length=200, blank=True)
+    date = models.DateField(null=True, blank=True, db_index=True)
+    date_precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    date_certainty = models.CharField(
+        max_length=12, choices=DateCertainty.choices, default=DateCertainty.CERTAIN
+    )
+    date_text = models.CharField(max_length=120, blank=True, help_text="The date as written.")
+    date_note = models.TextField(
+        blank=True, help_text="Why the date is what it is, when it is not simply stated."
+    )
+    time = models.TimeField(null=True, blank=True)
+    time_text = models.CharField(max_length=40, blank=True)
+    message_number = models.CharField(max_length=40, blank=True, db_index=True)
+    subject_line = models.CharField(max_length=300, blank=True)
+    routing = models.JSONField(default=list, blank=True, help_text="Addressing/routing lines.")
+    text = models.TextField(blank=True, help_text="The body, with (n) footnote markers.")
+    raw_text = models.TextField(blank=True, help_text="The source text, verbatim.")
+    source_note = models.TextField(blank=True, help_text="The Source: paragraph, verbatim.")
+    unit = models.ForeignKey(
+        "catalogue.ArchivalUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        help_text="The file (or other unit) the original is filed in.",
+    )
+    item_reference = models.CharField(max_length=200, blank=True)
+    classification = models.ForeignKey(
+        "catalogue.ClassificationLevel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    caveats = models.ManyToManyField("catalogue.Caveat", blank=True, related_name="documents")
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="documents")
+    received_text = models.CharField(max_length=300, blank=True)
+    received_time = models.TimeField(null=True, blank=True)
+    transmission_note = models.TextField(blank=True, help_text="Sent to / repeated to.")
+    editorial_note = models.TextField(blank=True, help_text="Editorial remarks of the source note.")
+    status = models.CharField(
+        max_length=12,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    withdrawn_reason = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    needs_review = models.BooleanField(default=False, db_index=True)
+    review_note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    identity_key = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Content-independent key the importer matches on.",
+    )
+    source_file = models.CharField(max_length=500, blank=True)
+    source_checksum = models.CharField(max_length=64, blank=True)
+    import_run = models.ForeignKey(
+        "catalogue.ImportRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["raw_text"])
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "time", "id"]
+        constraints = [
+            date_precision_constraint("date", "document_date_matches_precision"),
+            models.UniqueConstraint(
+                fields=["identity_key"],
+                condition=~models.Q(identity_key=""),
+                name="document_unique_identity_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="document_version_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "date", "time"], name="document_status_date"),
+            models.Index(fields=["doc_type", "status"], name="document_type_status"),
+            models.Index(fields=["classification", "status"], name="document_class_status"),
+            models.Index(fields=["unit", "status"], name="document_unit_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.display_date})"
+
+    def clean(self):
+        validate_date_precision(self.date, self.date_precision)
+        if self.date_certainty != DateCertainty.CERTAIN and not self.date_note and self.date:
+            raise ValidationError(
+                {
+                    "date_note": "Explain how an uncertain date was arrived at, and from what evidence."
+                }
+            )
+        if self.status == PublicationStatus.WITHDRAWN and not self.withdrawn_reason:
+            raise ValidationError({"withdrawn_reason": "Say why the record was withdrawn."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:120] or "document"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:document-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def display_date(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
+
+
+class FootnoteKind(models.TextChoices):
+    DATE = "date", "Resolves a date"
+    CITATION = "citation", "Cites a printed source"
+    CROSS_REFERENCE = "cross_reference", "Refers to another document"
+    ARCHIVAL = "archival", "Cites an archival item"
+    NOTE = "note", "Editorial note"
+
+
+class Footnote(models.Model):
+    """A numbered editorial footnote, attached to a place in the document's text."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="footnotes")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    kind = models.CharField(max_length=20, choices=FootnoteKind.choices, default=FootnoteKind.NOTE)
+    anchor_text = models.CharField(
+        max_length=200, blank=True, help_text="The word the marker follows."
+    )
+    marker_offset = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Character offset of the (n) marker in the text."
+    )
+    resolved_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="footnote_unique_number")
+        ]
+
+    def __str__(self):
+        return f"Note {self.number} to document {self.document_id}"

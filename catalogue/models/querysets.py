@@ -1,0 +1,212 @@
+"""Named, chainable reads. Views, serializers and formats call these; they do not
+rebuild the same filters themselves."""
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+PUBLISHED = "published"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PUBLISHED)
+
+    def unpublished(self):
+        return self.exclude(status=PUBLISHED)
+
+    def withdrawn(self):
+        return self.filter(status="withdrawn")
+
+    def visible_to(self, user):
+        """Staff see every record; everyone else only what is published."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def in_unit(self, unit):
+        """Documents filed in ``unit`` or anywhere below it (one indexed prefix match)."""
+        return self.filter(unit__tree_path__startswith=unit.tree_path)
+
+    def in_repository(self, repository):
+        return self.filter(unit__repository=repository)
+
+    def of_type(self, key: str):
+        return self.filter(doc_type__key=key)
+
+    def dated_between(self, start=None, end=None):
+        qs = self
+        if start:
+            qs = qs.filter(date__gte=start)
+        if end:
+            qs = qs.filter(date__lte=end)
+        return qs
+
+    def with_agent(self, agent, role: str | None = None):
+        from .provenance import DocumentAgent
+
+        roles = DocumentAgent.objects.filter(document=OuterRef("pk"), agent=agent)
+        if role:
+            roles = roles.filter(role=role)
+        return self.filter(Exists(roles))
+
+    def with_card(self):
+        """What a result card or list row shows, without a query per row."""
+        return self.select_related(
+            "doc_type", "classification", "collection", "sender", "recipient", "unit__repository"
+        )
+
+    def with_detail(self):
+        """Everything a document page or detail serializer shows, in a fixed number of
+        queries however many footnotes, agents and events the document has."""
+        from .provenance import DocumentAgent, EventAgent, ProvenanceEvent
+        from .relations import Citation, DocumentRelation
+
+        return self.with_card().prefetch_related(
+            "caveats",
+            "subjects",
+            "footnotes",
+            "digital_objects",
+            Prefetch(
+                "agent_roles",
+                queryset=DocumentAgent.objects.select_related("agent").order_by("sequence", "id"),
+            ),
+            Prefetch(
+                "events",
+                queryset=ProvenanceEvent.objects.select_related(
+                    "custodian_before", "custodian_after", "unit", "publication"
+                )
+                .prefetch_related(
+                    Prefetch("event_agents", queryset=EventAgent.objects.select_related("agent"))
+                )
+                .order_by("sequence", "id"),
+            ),
+            Prefetch(
+                "relations",
+                queryset=DocumentRelation.objects.select_related("target", "target__doc_type"),
+            ),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("publication", "unit", "footnote"),
+            ),
+        )
+
+    def search(self, query: str):
+        """Full-text search through the configured backend (FTS5 or PostgreSQL)."""
+        from catalogue.search import get_backend
+
+        return get_backend().filter(self, query)
+
+
+class AgentQuerySet(models.QuerySet):
+    def persons(self):
+        return self.filter(kind="person")
+
+    def organisations(self):
+        return self.filter(kind="organisation")
+
+    def active(self):
+        """Not merged away into another record."""
+        return self.filter(merged_into__isnull=True)
+
+    def public(self):
+        """Agents that appear in at least one published document."""
+        from .provenance import DocumentAgent
+
+        return self.filter(
+            Exists(DocumentAgent.objects.filter(agent=OuterRef("pk"), document__status=PUBLISHED))
+        )
+
+    def named(self, name: str):
+        """Agents recorded under this name in any form (authorised or variant)."""
+        from catalogue.normalise import normalise_name
+
+        key = normalise_name(name)
+        return self.filter(Q(normalised_name=key) | Q(names__normalised=key)).distinct()
+
+    def with_public_document_counts(self):
+        from .provenance import DocumentAgent
+
+        counts = (
+            DocumentAgent.objects.filter(agent=OuterRef("pk"), document__status=PUBLISHED)
+            .order_by()
+            .values("agent")
+            .annotate(n=Count("document", distinct=True))
+            .values("n")
+        )
+        return self.annotate(public_document_count=Coalesce(Subquery(counts), 0))
+
+
+class AgentNameQuerySet(models.QuerySet):
+    def matching(self, normalised: str):
+        return self.filter(normalised=normalised).select_related("agent")
+
+
+class RepositoryQuerySet(models.QuerySet):
+    def with_public_document_counts(self):
+        from .documents import Document
+
+        counts = (
+            Document.objects.published()
+            .filter(unit__repository=OuterRef("pk"))
+            .order_by()
+            .values("unit__repository")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(public_document_count=Coalesce(Subquery(counts), 0))
+
+
+class ArchivalUnitQuerySet(models.QuerySet):
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+    def active(self):
+        return self.filter(merged_into__isnull=True)
+
+    def descendants_of(self, unit, include_self: bool = False):
+        qs = self.filter(tree_path__startswith=unit.tree_path)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def in_repository(self, repository):
+        return self.filter(repository=repository)
+
+    def with_public_document_counts(self):
+        """Published documents in each unit's whole subtree, in one query."""
+        from .documents import Document
+
+        counts = (
+            Document.objects.published()
+            .filter(unit__tree_path__startswith=OuterRef("tree_path"))
+            .order_by()
+            .annotate(g=models.Value(1))
+            .values("g")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(public_document_count=Coalesce(Subquery(counts), 0))
+
+    def public(self):
+        """Units with at least one published document somewhere below them."""
+        from .documents import Document
+
+        return self.filter(
+            Exists(
+                Document.objects.published().filter(
+                    unit__tree_path__startswith=OuterRef("tree_path")
+                )
+            )
+        )
+
+
+class DocumentAgentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(document__status=PUBLISHED)
+
+
+class ProvenanceEventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(document__status=PUBLISHED)
+
+    def in_order(self):
+        return self.order_by("document", "sequence", "id")
