@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from . import agents, documents, imports, units, vocabulary  # noqa: F401
+from . import agents, documents, imports, review, units, vocabulary  # noqa: F401
 
 admin.site.site_header = "Archival catalogue — cataloguing"
 admin.site.site_title = "Archival catalogue"

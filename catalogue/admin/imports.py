@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from catalogue.models import AuthorityReview, FixityCheck, ImportedFile, ImportRun
+from catalogue.models import ImportedFile, ImportRun
 
 
 class ImportedFileInline(admin.TabularInline):
@@ -32,34 +32,6 @@ class ImportRunAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in ImportRun._meta.fields]
     inlines = [ImportedFileInline]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(AuthorityReview)
-class AuthorityReviewAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "kind",
-        "status",
-        "agent",
-        "candidate",
-        "score",
-        "document",
-        "created_at",
-    ]
-    list_filter = ["kind", "status"]
-    search_fields = ["name", "agent__authorised_name", "candidate__authorised_name"]
-    autocomplete_fields = ["agent", "candidate", "document"]
-    readonly_fields = ["import_run", "created_at", "resolved_at", "resolved_by"]
-
-
-@admin.register(FixityCheck)
-class FixityCheckAdmin(admin.ModelAdmin):
-    list_display = ["digital_object", "checked_at", "outcome"]
-    list_filter = ["outcome"]
-    readonly_fields = ["digital_object", "checked_at", "outcome", "expected", "actual"]
 
     def has_add_permission(self, request):
         return False

@@ -1,0 +1,1 @@
+"""Writes that touch several models: small keyword-only functions, each atomic."""
