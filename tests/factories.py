@@ -139,3 +139,17 @@ class ImportRunFactory(factory.django.DjangoModelFactory):
         model = m.ImportRun
 
     parser_version = "test"
+
+
+def staff_in_group(group_name: str, **kwargs):
+    """A staff user in one of the role groups the curation migration creates."""
+    from django.contrib.auth.models import Group
+
+    user = StaffFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+class DraftDocumentFactory(DocumentFactory):
+    status = m.PublicationStatus.DRAFT
+    published_at = None

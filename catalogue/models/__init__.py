@@ -14,8 +14,10 @@ from .agents import (
 from .classification import Caveat, CaveatKind, ClassificationLevel
 from .common import DateCertainty, DatePrecision, PublicationStatus
 from .documents import Collection, Document, DocumentType, Footnote, FootnoteKind, Subject
+from .history import ChangeChannel, recording_channel
 from .imports import AuthorityReview, ImportedFile, ImportRun
 from .media import DigitalObject, FixityCheck
+from .merges import MergeRecord
 from .provenance import AgentRole, DocumentAgent, EventAgent, EventType, ProvenanceEvent
 from .relations import Citation, CitationKind, DocumentRelation, Publication, RelationType
 from .repositories import Repository
@@ -30,6 +32,7 @@ __all__ = [
     "ArchivalUnit",
     "AuthorityReview",
     "Caveat",
+    "ChangeChannel",
     "CaveatKind",
     "Citation",
     "CitationKind",
@@ -51,12 +54,14 @@ __all__ = [
     "IdentifierSource",
     "ImportRun",
     "ImportedFile",
+    "MergeRecord",
     "NameType",
     "Position",
     "ProvenanceEvent",
     "Publication",
     "PublicationStatus",
     "RelationType",
+    "recording_channel",
     "Repository",
     "Subject",
     "UnitLevel",

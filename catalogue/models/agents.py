@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.normalise import normalise_name
 
+from .history import CatalogueHistoricalModel
 from .querysets import AgentNameQuerySet, AgentQuerySet
 
 
@@ -47,11 +48,12 @@ class Agent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[CatalogueHistoricalModel])
     objects = AgentQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_name", "authorised_name"]
+        permissions = [("merge_agent", "Can merge duplicate agents and undo merges")]
         indexes = [models.Index(fields=["kind", "sort_name"])]
 
     def __str__(self):

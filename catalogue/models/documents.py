@@ -14,6 +14,7 @@ from .common import (
     format_partial_date,
     validate_date_precision,
 )
+from .history import CatalogueHistoricalModel
 from .querysets import DocumentQuerySet
 
 
@@ -172,11 +173,15 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["raw_text"])
+    history = HistoricalRecords(excluded_fields=["raw_text"], bases=[CatalogueHistoricalModel])
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "time", "id"]
+        permissions = [
+            ("publish_document", "Can publish documents and return them to draft"),
+            ("withdraw_document", "Can withdraw published documents"),
+        ]
         constraints = [
             date_precision_constraint("date", "document_date_matches_precision"),
             models.UniqueConstraint(

@@ -25,6 +25,14 @@ class DigitalObject(models.Model):
     format = models.CharField(max_length=10, blank=True)
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     checksum_sha256 = models.CharField(max_length=64, blank=True)
+    thumbnail_sha256 = models.CharField(max_length=64, blank=True)
+    web_sha256 = models.CharField(max_length=64, blank=True)
+    original_name = models.CharField(
+        max_length=255, blank=True, help_text="The uploaded file's name, for the record only."
+    )
+    original_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Checksum of the file as uploaded, before cleaning."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -45,11 +53,18 @@ class FixityCheck(models.Model):
         CHANGED = "changed", "Checksum changed"
         MISSING = "missing", "File missing"
 
+    class Role(models.TextChoices):
+        MASTER = "master", "Page image"
+        THUMBNAIL = "thumbnail", "Thumbnail"
+        WEB = "web", "Web-sized image"
+
     digital_object = models.ForeignKey(
         DigitalObject, on_delete=models.CASCADE, related_name="fixity_checks"
     )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MASTER)
+    path = models.CharField(max_length=500, blank=True)
     checked_at = models.DateTimeField(auto_now_add=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, db_index=True)
     expected = models.CharField(max_length=64)
     actual = models.CharField(max_length=64, blank=True)
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .history import CatalogueHistoricalModel
 from .querysets import RepositoryQuerySet
 
 
@@ -22,7 +23,7 @@ class Repository(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[CatalogueHistoricalModel])
     objects = RepositoryQuerySet.as_manager()
 
     class Meta:

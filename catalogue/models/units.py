@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .history import CatalogueHistoricalModel
 from .querysets import ArchivalUnitQuerySet
 
 
@@ -88,11 +89,12 @@ class ArchivalUnit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[CatalogueHistoricalModel])
     objects = ArchivalUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["tree_path", "sort_order", "title"]
+        permissions = [("merge_archivalunit", "Can merge duplicate units and undo merges")]
         constraints = [
             models.UniqueConstraint(
                 fields=["repository", "title"],
