@@ -1,0 +1,119 @@
+"""Import Avalon/FRUS plain-text documents into the catalogue.
+
+Typing each text into the admin is the bottleneck the catalogue exists to remove; this
+command reads files, directories (recursively, ``*.txt``) and globs, and stores each
+text as a complete record (see ``catalogue.services.importing`` for the guarantees).
+"""
+
+import json
+import sys
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from catalogue.models import ImportRun
+from catalogue.services.importing import default_username, discover, run_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import Avalon/FRUS plain-text documents (files, directories searched recursively "
+        "for *.txt, or globs). Each file is stored atomically; re-importing an unchanged "
+        "file changes nothing; a changed file updates its record and keeps history."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="File, directory or glob.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Parse and validate only; write nothing."
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="Print one JSON object per parsed document on stdout (the export shape); "
+            "progress and the summary then go to stderr.",
+        )
+        parser.add_argument(
+            "--fail-fast", action="store_true", help="Stop at the first file that fails."
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="Publish imported records (default: draft)."
+        )
+        parser.add_argument(
+            "--collection", metavar="NAME", help="Override the collection heading of the texts."
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            default=None,
+            metavar="N",
+            help=f"Refuse files larger than N bytes (default {settings.IMPORT_MAX_BYTES}).",
+        )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Who is importing (recorded on the run; default: the OS user).",
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=250, help="Files stored per transaction batch."
+        )
+
+    def handle(self, *args, **opts):
+        max_bytes = opts["max_bytes"] or settings.IMPORT_MAX_BYTES
+        if max_bytes <= 0:
+            raise CommandError("--max-bytes must be a positive number of bytes.")
+        sources = discover(opts["paths"])
+        if not sources:
+            raise CommandError("No .txt files found in the paths given.")
+        report = sys.stderr if opts["json"] else self.stdout
+        username = opts["user"] or default_username()
+        user = get_user_model().objects.filter(username=username).first() if username else None
+
+        progress = None
+        if sys.stderr.isatty() and opts["verbosity"] > 0:
+            from tqdm import tqdm
+
+            progress = tqdm(total=len(sources), unit="file", file=sys.stderr, leave=False)
+
+        def on_result(result):
+            if opts["json"] and result.parsed is not None:
+                data = result.parsed.to_export_dict()
+                if result.document_id is not None:
+                    data["id"] = result.document_id
+                self.stdout.write(json.dumps(data, ensure_ascii=False, default=str))
+            if progress is not None:
+                progress.update(1)
+
+        options = {
+            key: opts[key]
+            for key in ("paths", "publish", "collection", "max_bytes", "fail_fast", "batch_size")
+        }
+        options["max_bytes"] = max_bytes
+        try:
+            summary = run_import(
+                sources,
+                channel=ImportRun.Channel.COMMAND,
+                user=user,
+                username=username,
+                publish=opts["publish"],
+                collection=opts["collection"],
+                max_bytes=max_bytes,
+                fail_fast=opts["fail_fast"],
+                dry_run=opts["dry_run"],
+                options=options,
+                batch_size=max(1, opts["batch_size"]),
+                on_result=on_result,
+            )
+        finally:
+            if progress is not None:
+                progress.close()
+
+        for failure in summary.failures:
+            report.write(f"FAILED {failure.describe_error()}\n")
+        line = summary.line()
+        if summary.run is not None:
+            line += f" (import run {summary.run.pk})"
+        report.write(line + "\n")
+        if summary.failures:
+            raise CommandError(f"{len(summary.failures)} of {len(summary.files)} files failed.")

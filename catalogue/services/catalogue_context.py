@@ -1,0 +1,232 @@
+"""Per-run caches of the vocabularies a document points at.
+
+An import of thousands of texts names the same collection, types, classification
+levels, caveats, repositories, units, publications and agents over and over. Looking
+each up per document would cost a query per fact; the context loads each vocabulary
+once (lazily) and creates what is missing, so steady-state cataloguing touches the
+database only to write. After a rolled-back transaction call ``reset()``: objects
+created inside it no longer exist.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from catalogue.models import (
+    ArchivalUnit,
+    Caveat,
+    CaveatKind,
+    ClassificationLevel,
+    Collection,
+    DocumentType,
+    Publication,
+    Repository,
+    UnitLevel,
+)
+from catalogue.normalise import normalise_name
+
+from .authority import AgentAuthority
+
+COLLECTION_FUZZY_THRESHOLD = 90.0
+
+FRUS = {
+    "title": "Foreign Relations of the United States, 1961–1963, Volume XI, "
+    "Cuban Missile Crisis and Aftermath",
+    "short_title": "FRUS 1961–1963, vol. XI",
+    "publisher": "United States Government Printing Office",
+    "place": "Washington",
+    "volume": "XI",
+    "editor": "Edward C. Keefer, Charles S. Sampson, Louis J. Smith",
+}
+AVALON = {
+    "title": "The Avalon Project: Documents in Law, History and Diplomacy",
+    "short_title": "Avalon Project",
+    "publisher": "Lillian Goldman Law Library, Yale Law School",
+    "place": "New Haven",
+    "url": "https://avalon.law.yale.edu/",
+}
+UNIT_LEVELS = set(UnitLevel.values)
+
+
+class CatalogueContext:
+    """What one import run knows about the catalogue's vocabularies."""
+
+    def __init__(self, *, import_run=None):
+        self.import_run = import_run
+        self.authority = AgentAuthority(import_run=import_run)
+        self.reset()
+
+    def reset(self):
+        self.authority.reset()
+        self._collections: list[Collection] | None = None
+        self._doc_types: dict[str, DocumentType] | None = None
+        self._levels: dict[str, ClassificationLevel] | None = None
+        self._caveats: dict[str, Caveat] | None = None
+        self._repositories: dict[str, Repository] | None = None
+        self._publications: dict[str, Publication] | None = None
+        self._unit_index: dict[int, dict] = {}
+
+    # -- collections ------------------------------------------------------------------
+
+    def collection(self, name: str, *, as_written: str = "") -> Collection:
+        """Match the heading on names and recorded variants (then a close spelling), and
+        remember a new spelling as a variant."""
+        if self._collections is None:
+            self._collections = list(Collection.objects.all())
+        name = (name or as_written or "Uncatalogued texts").strip()
+        wanted = {normalise_name(name), normalise_name(as_written)} - {""}
+        found = None
+        for collection in self._collections:
+            forms = {normalise_name(collection.name)} | {
+                normalise_name(v) for v in collection.variants
+            }
+            if forms & wanted:
+                found = collection
+                break
+        if found is None and self._collections:
+            names = {normalise_name(c.name): c for c in self._collections}
+            match = process.extractOne(
+                normalise_name(name),
+                list(names),
+                scorer=fuzz.ratio,
+                score_cutoff=COLLECTION_FUZZY_THRESHOLD,
+            )
+            if match:
+                found = names[match[0]]
+        if found is None:
+            found = Collection.objects.create(name=name[:255])
+            self._collections.append(found)
+        known = {normalise_name(found.name)} | {normalise_name(v) for v in found.variants}
+        new = [
+            form
+            for form in dict.fromkeys([name, as_written])
+            if form and normalise_name(form) not in known
+        ]
+        if new:
+            found.variants = [*found.variants, *new]
+            found.save(update_fields=["variants"])
+        return found
+
+    # -- controlled vocabularies ----------------------------------------------------
+
+    def doc_type(self, key: str, label: str = "") -> DocumentType:
+        if self._doc_types is None:
+            self._doc_types = {t.key: t for t in DocumentType.objects.all()}
+        key = (key or "other").strip()[:80]
+        if key not in self._doc_types:
+            labels = {t.label for t in self._doc_types.values()}
+            label = (label or key.replace("_", " ").capitalize())[:120]
+            if label in labels:
+                label = f"{label} ({key})"[:120]
+            self._doc_types[key] = DocumentType.objects.create(key=key, label=label)
+        return self._doc_types[key]
+
+    def classification(self, name: str) -> ClassificationLevel | None:
+        """Levels are an ordered, curated list: an unknown name is not invented here."""
+        if self._levels is None:
+            self._levels = {normalise_name(c.name): c for c in ClassificationLevel.objects.all()}
+        return self._levels.get(normalise_name(name)) if name else None
+
+    def caveat(self, name: str) -> Caveat:
+        if self._caveats is None:
+            self._caveats = {normalise_name(c.name): c for c in Caveat.objects.all()}
+        key = normalise_name(name)
+        if key not in self._caveats:
+            self._caveats[key] = Caveat.objects.create(
+                name=name.strip()[:80], kind=CaveatKind.CAVEAT
+            )
+        return self._caveats[key]
+
+    def publication(self, title: str, **defaults) -> Publication:
+        if self._publications is None:
+            self._publications = {}
+            for pub in Publication.objects.all():
+                self._publications[normalise_name(pub.title)] = pub
+                if pub.short_title:
+                    self._publications.setdefault(normalise_name(pub.short_title), pub)
+        key = normalise_name(title)
+        if key not in self._publications:
+            short = defaults.get("short_title")
+            if short and normalise_name(short) in self._publications:
+                return self._publications[normalise_name(short)]
+            self._publications[key] = Publication.objects.create(title=title[:500], **defaults)
+        return self._publications[key]
+
+    def frus(self) -> Publication:
+        return self.publication(**FRUS)
+
+    def avalon(self) -> Publication:
+        return self.publication(**AVALON)
+
+    # -- repositories and units -------------------------------------------------------
+
+    def repository(self, name: str) -> Repository:
+        if self._repositories is None:
+            self._repositories = {}
+            for repo in Repository.objects.all():
+                self._repositories[normalise_name(repo.name)] = repo
+                if repo.short_name:
+                    self._repositories.setdefault(normalise_name(repo.short_name), repo)
+        key = normalise_name(name)
+        if key not in self._repositories:
+            self._repositories[key] = Repository.objects.create(name=name.strip()[:255])
+        return self._repositories[key]
+
+    def _units_of(self, repository: Repository) -> dict:
+        index = self._unit_index.get(repository.pk)
+        if index is None:
+            index = {"by_title": {}, "by_identifier": {}}
+            for unit in ArchivalUnit.objects.filter(repository=repository).only(
+                "id",
+                "repository_id",
+                "parent_id",
+                "title",
+                "identifier",
+                "identifier_scheme",
+                "level",
+                "tree_path",
+                "depth",
+                "slug",
+            ):
+                self._index_unit(index, unit)
+            self._unit_index[repository.pk] = index
+        return index
+
+    @staticmethod
+    def _index_unit(index: dict, unit: ArchivalUnit):
+        index["by_title"].setdefault((unit.parent_id, normalise_name(unit.title)), unit)
+        if unit.identifier:
+            index["by_identifier"].setdefault(
+                (unit.identifier_scheme, normalise_name(unit.identifier)), unit
+            )
+
+    def location(self, location) -> tuple[Repository | None, ArchivalUnit | None]:
+        """The repository and the lowest unit of a parsed location, creating the chain
+        of units that is not yet catalogued (matched by parent + title, or identifier)."""
+        if location is None or not (location.repository or "").strip():
+            return None, None
+        repository = self.repository(location.repository)
+        index = self._units_of(repository)
+        parent = None
+        for ref in location.units:
+            title = (ref.title or ref.identifier or "").strip()
+            if not title:
+                continue
+            scheme = ref.identifier_scheme or ("other" if ref.identifier else "")
+            unit = index["by_title"].get((parent.pk if parent else None, normalise_name(title)))
+            if unit is None and ref.identifier:
+                unit = index["by_identifier"].get((scheme, normalise_name(ref.identifier)))
+            if unit is None:
+                unit = ArchivalUnit(
+                    repository=repository,
+                    parent=parent,
+                    level=ref.level if ref.level in UNIT_LEVELS else UnitLevel.FILE,
+                    title=title[:500],
+                    identifier=(ref.identifier or "")[:120],
+                    identifier_scheme=scheme if ref.identifier else "",
+                    import_run=self.import_run,
+                )
+                unit.save()
+                self._index_unit(index, unit)
+            parent = unit
+        return repository, parent

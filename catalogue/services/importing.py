@@ -1,0 +1,346 @@
+"""One import run: read files, parse them, catalogue them, and record what happened.
+
+Shared by ``manage.py import_documents`` and the admin upload so both give the same
+guarantees:
+
+* every run is an ``ImportRun`` with one ``ImportedFile`` per file (path as given,
+  checksum, encoding, outcome, error and line), the catalogue's own provenance;
+* a file that fails leaves nothing behind and the others still import. Parsed files
+  are stored in batches, each batch one transaction, for speed; when a batch fails,
+  it is rolled back and its files are stored again one transaction each, so only the
+  file at fault is lost;
+* errors are one line naming the file and the problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import getpass
+import glob
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from catalogue.importers.avalon.errors import ParseError
+from catalogue.importers.records import ParsedDocument
+from catalogue.models import Document, ImportedFile, ImportRun
+
+from .catalogue_context import CatalogueContext
+from .cataloguing import UNCHANGED, catalogue_documents
+
+FAILED = "failed"
+PARSED = "parsed"  # dry run: parsed, nothing written
+DEFAULT_BATCH_SIZE = 250
+GLOB_CHARS = set("*?[")
+
+
+@dataclass
+class Source:
+    """A file to import: ``path`` as the user gave it; bytes read lazily unless given."""
+
+    path: str
+    data: bytes | None = None
+    fs_path: Path | None = None
+    error: str = ""  # a problem found before reading (e.g. no such file)
+
+    def read(self, max_bytes: int) -> bytes:
+        if self.data is not None:
+            return self.data
+        path = self.fs_path or Path(self.path)
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                # Refuse before reading: a huge file never reaches memory.
+                raise ParseError(f"file too large: {size} bytes (limit {max_bytes})")
+            return path.read_bytes()
+        except OSError as exc:
+            raise ParseError(f"cannot read file: {exc.strerror or exc}") from None
+
+
+@dataclass
+class FileResult:
+    path: str
+    outcome: str
+    error: str = ""
+    line: int | None = None
+    checksum: str = ""
+    encoding: str = ""
+    document_id: int | None = None
+    parsed: ParsedDocument | None = None
+    would_be: str = ""  # dry run: created / updated / unchanged
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == FAILED
+
+    def describe_error(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.error}"
+
+
+@dataclass
+class ImportSummary:
+    run: ImportRun | None
+    files: list[FileResult] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    @property
+    def failures(self) -> list[FileResult]:
+        return [f for f in self.files if f.failed]
+
+    def line(self) -> str:
+        read = len(self.files)
+        if self.dry_run:
+            return f"{read} files read (dry run, nothing written): {self.count(PARSED)} parsed, {self.count(FAILED)} failed."
+        return (
+            f"{read} files read: {self.count('created')} created, {self.count('updated')} "
+            f"updated, {self.count(UNCHANGED)} unchanged, {self.count(FAILED)} failed."
+        )
+
+
+def discover(paths: Iterable[str]) -> list[Source]:
+    """Files named, found recursively (``*.txt``) in directories, or matched by globs;
+    a path that matches nothing becomes a source that fails with that reason."""
+    sources: list[Source] = []
+    seen: set[str] = set()
+
+    def add(path: str, fs_path: Path):
+        key = os.path.realpath(fs_path)
+        if key not in seen:
+            seen.add(key)
+            sources.append(Source(path=path, fs_path=fs_path))
+
+    for given in paths:
+        if GLOB_CHARS & set(given) and not Path(given).exists():
+            matches = sorted(glob.glob(given, recursive=True))
+            if not matches:
+                sources.append(Source(path=given, error="no file matches this pattern"))
+            for match in matches:
+                if Path(match).is_dir():
+                    for child in sorted(Path(match).rglob("*.txt")):
+                        add(str(child), child)
+                else:
+                    add(match, Path(match))
+            continue
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(path.rglob("*.txt")):
+                if child.is_file():
+                    add(str(child), child)
+        elif path.exists():
+            add(given, path)
+        else:
+            sources.append(Source(path=given, error="no such file or directory"))
+    return sources
+
+
+def parse_source(source: Source, *, max_bytes: int, collection: str | None = None):
+    """(ParsedDocument | None, FileResult): parsing never raises."""
+    result = FileResult(path=source.path, outcome=PARSED)
+    if source.error:
+        result.outcome, result.error = FAILED, source.error
+        return None, result
+    from catalogue.importers.avalon import parse_document
+
+    data = b""
+    try:
+        data = source.read(max_bytes)
+        parsed = parse_document(
+            data, filename=source.path, max_bytes=max_bytes, collection=collection or None
+        )
+    except ParseError as exc:
+        result.outcome, result.error, result.line = FAILED, exc.message, exc.line
+        result.checksum = hashlib.sha256(data).hexdigest() if data else ""
+        return None, result
+    except Exception as exc:  # a parser bug must not abort the batch
+        result.outcome, result.error = FAILED, f"parser error: {type(exc).__name__}: {exc}"
+        result.error = " ".join(result.error.split())
+        result.checksum = hashlib.sha256(data).hexdigest() if data else ""
+        return None, result
+    parsed.source_file = source.path
+    result.checksum, result.encoding, result.parsed = parsed.checksum, parsed.encoding, parsed
+    return parsed, result
+
+
+def preview_outcomes(results: list[FileResult]):
+    """Say, without writing, what storing each parsed file would do (one query)."""
+    keys = {r.parsed.identity_key for r in results if r.parsed and r.parsed.identity_key}
+    known = dict(
+        Document.objects.filter(identity_key__in=keys).values_list(
+            "identity_key", "source_checksum"
+        )
+    )
+    for result in results:
+        if result.parsed is None:
+            continue
+        checksum = known.get(result.parsed.identity_key)
+        if checksum is None:
+            result.would_be = "created"
+        else:
+            result.would_be = UNCHANGED if checksum == result.parsed.checksum else "updated"
+
+
+def _parser_version() -> str:
+    from catalogue.importers.avalon import PARSER_VERSION
+
+    return PARSER_VERSION
+
+
+def default_username() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return ""
+
+
+def run_import(
+    sources: Iterable[Source],
+    *,
+    channel: str = ImportRun.Channel.COMMAND,
+    user=None,
+    username: str = "",
+    publish: bool = False,
+    collection: str | None = None,
+    max_bytes: int | None = None,
+    fail_fast: bool = False,
+    dry_run: bool = False,
+    options: dict | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_result: Callable[[FileResult], None] | None = None,
+    keep_parsed: bool = False,
+) -> ImportSummary:
+    """Import ``sources``; ``on_result`` is called once per file, in order, as each is
+    settled (for progress bars and ``--json``)."""
+    max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
+    summary = ImportSummary(run=None, dry_run=dry_run)
+
+    def settle(result: FileResult):
+        if on_result:
+            on_result(result)
+        if not keep_parsed:
+            result.parsed = None
+        summary.files.append(result)
+
+    if dry_run:
+        for source in sources:
+            _parsed, result = parse_source(source, max_bytes=max_bytes, collection=collection)
+            settle(result)
+            if fail_fast and result.failed:
+                break
+        return summary
+
+    run = ImportRun.objects.create(
+        channel=channel,
+        user=user,
+        username=username or (user.get_username() if user else default_username()),
+        parser_version=_parser_version(),
+        options=options or {},
+        status=ImportRun.Status.RUNNING,
+    )
+    summary.run = run
+    context = CatalogueContext(import_run=run)
+    batch: list[FileResult] = []
+    stop = False
+
+    def flush():
+        nonlocal stop
+        if batch:
+            stop = _store(batch, run, context, publish, fail_fast, settle) or stop
+            batch.clear()
+
+    for source in sources:
+        parsed, result = parse_source(source, max_bytes=max_bytes, collection=collection)
+        if parsed is None:
+            flush()
+            if stop:
+                break
+            ImportedFile.objects.create(**_file_row(result, run))
+            settle(result)
+            if fail_fast:
+                break
+            continue
+        batch.append(result)
+        if len(batch) >= batch_size:
+            flush()
+        if stop:
+            break
+    if not stop:
+        flush()
+    _finish(run, summary)
+    return summary
+
+
+def _file_row(result: FileResult, run: ImportRun) -> dict:
+    return {
+        "run": run,
+        "path": result.path[:500],
+        "checksum": result.checksum,
+        "encoding": result.encoding[:20],
+        "outcome": result.outcome,
+        "error": result.error,
+        "line": result.line,
+        "document_id": result.document_id,
+    }
+
+
+def _store(batch, run, context, publish, fail_fast, settle) -> bool:
+    """Store a batch in one transaction, or file by file if that fails; True to stop."""
+    try:
+        with transaction.atomic():
+            stored = catalogue_documents(
+                [r.parsed for r in batch], import_run=run, publish=publish, context=context
+            )
+            for result, (document, outcome) in zip(batch, stored, strict=True):
+                result.outcome, result.document_id = outcome, document.pk
+            ImportedFile.objects.bulk_create([ImportedFile(**_file_row(r, run)) for r in batch])
+    except Exception:
+        context.reset()
+        return _store_one_by_one(batch, run, context, publish, fail_fast, settle)
+    for result in batch:
+        settle(result)
+    return False
+
+
+def _store_one_by_one(batch, run, context, publish, fail_fast, settle) -> bool:
+    for result in batch:
+        try:
+            with transaction.atomic():
+                ((document, outcome),) = catalogue_documents(
+                    [result.parsed], import_run=run, publish=publish, context=context
+                )
+                result.outcome, result.document_id = outcome, document.pk
+                ImportedFile.objects.create(**_file_row(result, run))
+        except Exception as exc:
+            result.outcome, result.document_id = FAILED, None
+            result.error = " ".join(f"could not be stored: {type(exc).__name__}: {exc}".split())
+            ImportedFile.objects.create(**_file_row(result, run))
+            settle(result)
+            if fail_fast:
+                return True
+            continue
+        settle(result)
+    return False
+
+
+def _finish(run: ImportRun, summary: ImportSummary):
+    run.files_read = len(summary.files)
+    run.created_count = summary.count("created")
+    run.updated_count = summary.count("updated")
+    run.unchanged_count = summary.count(UNCHANGED)
+    run.failed_count = summary.count(FAILED)
+    if not run.failed_count:
+        run.status = ImportRun.Status.SUCCEEDED
+    elif run.failed_count == run.files_read:
+        run.status = ImportRun.Status.FAILED
+    else:
+        run.status = ImportRun.Status.PARTIAL
+    run.finished_at = timezone.now()
+    run.save()
