@@ -4,8 +4,11 @@ Nothing here parses the query string by hand; every filter delegates to a named
 QuerySet method so the HTML facets and the API agree on what a filter means.
 """
 
+from dataclasses import dataclass, field
+
 import django_filters
 from django import forms
+from django.db.models import Count
 
 from catalogue.models import (
     Agent,
@@ -105,6 +108,10 @@ class DocumentFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_sort(self, queryset, name, value):
+        if value == "relevance":
+            if "rank" in queryset.query.annotations:
+                return queryset.order_by("-rank", "date", "time", "pk")
+            return queryset
         if value == "date":
             return queryset.order_by("date", "time", "pk")
         if value == "-date":
@@ -112,3 +119,150 @@ class DocumentFilterSet(django_filters.FilterSet):
         if value == "title":
             return queryset.order_by("title", "pk")
         return queryset
+
+    # --- facets -----------------------------------------------------------------------
+
+    def queryset_without(self, *names: str):
+        """The filtered queryset with the named filters (and sorting) left out.
+
+        A facet's counts come from every *other* active filter, so a reader sees how
+        many documents each alternative value would give (disjunctive faceting).
+        """
+        if not self.is_valid():
+            return self.queryset.none()
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name in names or name == "sort":
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facets(self, limit: int = 12) -> list["Facet"]:
+        """Every facet with live counts: one grouped query per facet."""
+        return [spec.count(self, limit) for spec in FACETS]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    params: dict = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    """``group`` are the grouped columns: the value first, then its label (and extras)."""
+
+    name: str
+    label: str
+    group: tuple[str, ...]
+    params: tuple[str, ...]
+    order: tuple[str, ...] = ("-n",)
+
+    def rows(self, filterset: DocumentFilterSet, limit: int):
+        queryset = filterset.queryset_without(*self.params)
+        return (
+            queryset.order_by()
+            .filter(**{f"{self.group[0]}__isnull": False})
+            .values(*self.group)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by(*self.order)[:limit]
+        )
+
+    def count(self, filterset: DocumentFilterSet, limit: int) -> Facet:
+        data = filterset.data
+        chosen = set(data.getlist(self.params[0])) if hasattr(data, "getlist") else set()
+        values = []
+        for row in self.rows(filterset, limit):
+            value = str(row[self.group[0]])
+            values.append(
+                FacetValue(
+                    value=value,
+                    label=str(row[self.group[1]]),
+                    count=row["n"],
+                    selected=value in chosen,
+                    params={self.params[0]: value},
+                )
+            )
+        return Facet(self.name, self.label, values, self.params)
+
+
+class AgentFacetSpec(FacetSpec):
+    def count(self, filterset, limit):
+        data = filterset.data
+        agent, role = data.get("agent", ""), data.get("role", "")
+        roles = dict(AgentRole.choices)
+        values = [
+            FacetValue(
+                value=f"{row['agent_roles__agent_id']}:{row['agent_roles__role']}",
+                label=row["agent_roles__agent__authorised_name"],
+                note=roles.get(row["agent_roles__role"], row["agent_roles__role"]),
+                count=row["n"],
+                selected=str(row["agent_roles__agent_id"]) == agent
+                and row["agent_roles__role"] == role,
+                params={
+                    "agent": str(row["agent_roles__agent_id"]),
+                    "role": row["agent_roles__role"],
+                },
+            )
+            for row in self.rows(filterset, limit)
+        ]
+        return Facet(self.name, self.label, values, self.params)
+
+
+class DayFacetSpec(FacetSpec):
+    def count(self, filterset, limit):
+        data = filterset.data
+        chosen = data.get("date_from") if data.get("date_from") == data.get("date_to") else None
+        values = []
+        for row in self.rows(filterset, limit):
+            day = row["date"].isoformat()
+            values.append(
+                FacetValue(
+                    value=day,
+                    label=f"{row['date']:%a} {row['date'].day} {row['date']:%b %Y}",
+                    count=row["n"],
+                    selected=day == chosen,
+                    params={"date_from": day, "date_to": day},
+                )
+            )
+        return Facet(self.name, self.label, values, self.params)
+
+
+FACETS = [
+    FacetSpec("type", "Document type", ("doc_type__key", "doc_type__label"), ("type",)),
+    FacetSpec(
+        "classification",
+        "Classification",
+        ("classification__slug", "classification__name", "classification__rank"),
+        ("classification",),
+        order=("-classification__rank",),
+    ),
+    FacetSpec("caveat", "Caveat or precedence", ("caveats__slug", "caveats__name"), ("caveat",)),
+    FacetSpec(
+        "repository",
+        "Repository",
+        ("unit__repository__slug", "unit__repository__name"),
+        ("repository",),
+    ),
+    FacetSpec("unit", "File or series", ("unit_id", "unit__title"), ("unit",)),
+    AgentFacetSpec(
+        "agent",
+        "Person or office (role)",
+        ("agent_roles__agent_id", "agent_roles__agent__authorised_name", "agent_roles__role"),
+        ("agent", "role"),
+    ),
+    DayFacetSpec("date", "Day", ("date",), ("date_from", "date_to"), order=("date",)),
+    FacetSpec("subject", "Subject", ("subjects__slug", "subjects__name"), ("subject",)),
+]

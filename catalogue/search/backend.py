@@ -1,25 +1,106 @@
-"""The search interface every backend implements."""
+"""The search interface every backend implements, and what they share.
 
-from django.db.models import Q
+A backend restricts a Document queryset to the matches of a visitor's query and
+annotates ``rank`` (higher is better); it returns highlighted snippets for the rows a
+page shows; and it can (re)index documents. The index itself is kept in sync by
+database triggers (see ``schema.py``), so ``index_documents`` is a repair tool and a
+guarantee for callers such as the importer, not the only path that keeps it current.
+"""
+
+import html
+
+from django.db.models import F, FloatField, Func, Q, Value
+from django.utils.safestring import SafeString, mark_safe
+
+from .query import ParsedQuery, parse_query
+
+# Private-use characters mark highlights inside engine output; they never occur in the
+# catalogue's texts, and are turned into <mark> only after the snippet is escaped.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_END = "\ue001"
+ELLIPSIS = "…"
+
+
+def render_highlight(fragment: str) -> SafeString:
+    """Escape engine output, then turn the private markers into ``<mark>``."""
+    escaped = html.escape(fragment.replace("\n", " "), quote=False)
+    escaped = escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>")
+    return mark_safe(escaped)  # noqa: S308 - escaped above
+
+
+class CorrelatedRank(Func):
+    """A scalar subquery computing one document's rank, correlated on its primary key.
+
+    Written as an expression over ``F("pk")`` (not RawSQL) so Django relabels the outer
+    column when the queryset is used inside another query.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, sql: str, params):
+        super().__init__(F("pk"))
+        self._sql, self._params = sql, list(params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        pk_sql, pk_params = compiler.compile(self.source_expressions[0])
+        return self._sql.replace("{pk}", pk_sql), [*self._params, *pk_params]
 
 
 class SearchBackend:
+    """One small interface, implemented for SQLite FTS5 and PostgreSQL tsvector."""
+
+    name = "base"
+
     def filter(self, queryset, query: str):
-        """Restrict ``queryset`` to documents matching ``query``; annotate ``rank``."""
-        raise NotImplementedError
+        """Restrict ``queryset`` to documents matching ``query``; annotate ``rank``.
+
+        A query with nothing searchable in it (only stop words or punctuation) matches
+        nothing rather than everything.
+        """
+        parsed = parse_query(query)
+        if not parsed:
+            return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+        return self._filter(queryset, parsed)
+
+    def snippets(self, document_ids, query: str) -> dict[int, SafeString]:
+        """Highlighted excerpts for these documents, keyed by id, in one query."""
+        parsed = parse_query(query)
+        ids = [int(i) for i in document_ids]
+        if not parsed or not ids:
+            return {}
+        return {pk: render_highlight(text) for pk, text in self._snippets(ids, parsed) if text}
 
     def index_documents(self, document_ids):
-        """(Re)index these documents; called after saves and imports."""
+        """(Re)index these documents; the importer calls it after each file."""
 
-    def rebuild(self):
-        """Rebuild the whole index from the documents table."""
+    def rebuild(self) -> int:
+        """Rebuild the whole index from the documents table; return the row count."""
+        return 0
+
+    def _filter(self, queryset, parsed: ParsedQuery):
+        raise NotImplementedError
+
+    def _snippets(self, ids: list[int], parsed: ParsedQuery):
+        raise NotImplementedError
 
 
 class SubstringBackend(SearchBackend):
-    def filter(self, queryset, query: str):
-        query = (query or "").strip()
-        if not query:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=query) | Q(text__icontains=query) | Q(source_note__icontains=query)
-        )
+    """For a database without a full-text engine: every term as a substring."""
+
+    name = "substring"
+
+    def _filter(self, queryset, parsed: ParsedQuery):
+        condition = Q()
+        for clause in parsed.clauses:
+            alternatives = Q()
+            for term in clause:
+                alternatives |= (
+                    Q(title__icontains=term.text)
+                    | Q(text__icontains=term.text)
+                    | Q(source_note__icontains=term.text)
+                )
+            condition &= alternatives
+        return queryset.filter(condition).annotate(rank=Value(0.0, output_field=FloatField()))
+
+    def _snippets(self, ids, parsed):
+        return []
