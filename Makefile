@@ -25,6 +25,7 @@ migrate: setup
 
 run: migrate
 	$(PY) manage.py create_admin --if-missing
+	$(PY) manage.py generate_demo_images
 	@echo ""
 	@echo "  Catalogue:  http://$(HOST):$(PORT)/"
 	@echo "  Admin:      http://$(HOST):$(PORT)/admin/  (user: $(DJANGO_ADMIN_USERNAME), password: $(DJANGO_ADMIN_PASSWORD))"
