@@ -165,6 +165,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "catalogue.models.common.DatePrecision.choices",
+        "DateCertaintyEnum": "catalogue.models.common.DateCertainty.choices",
+        "PublicationStatusEnum": "catalogue.models.common.PublicationStatus.choices",
+        "EventTypeEnum": "catalogue.models.provenance.EventType.choices",
+        "RelationTypeEnum": "catalogue.models.relations.RelationType.choices",
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,38 @@
+"""Record shapes, one per kind, shared by the API and the NDJSON export."""
+
+from .common import UnitPaths
+from .documents import (
+    DocumentSerializer,
+    DocumentSummarySerializer,
+    DocumentWriteSerializer,
+    document_record,
+)
+from .holdings import AgentSerializer, ArchivalUnitSerializer, RepositorySerializer
+from .provenance import ImportRunSerializer, ProvenanceEventSerializer
+from .vocabulary import (
+    CaveatSerializer,
+    ClassificationSerializer,
+    CollectionSerializer,
+    DocumentTypeSerializer,
+    PublicationSerializer,
+    SubjectSerializer,
+)
+
+__all__ = [
+    "AgentSerializer",
+    "ArchivalUnitSerializer",
+    "CaveatSerializer",
+    "ClassificationSerializer",
+    "CollectionSerializer",
+    "DocumentSerializer",
+    "DocumentSummarySerializer",
+    "DocumentTypeSerializer",
+    "DocumentWriteSerializer",
+    "ImportRunSerializer",
+    "ProvenanceEventSerializer",
+    "PublicationSerializer",
+    "RepositorySerializer",
+    "SubjectSerializer",
+    "UnitPaths",
+    "document_record",
+]

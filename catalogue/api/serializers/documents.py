@@ -1,0 +1,528 @@
+"""The document record: one shape for the API detail, the NDJSON export and (by
+contract) the importer's ``--json`` preview.
+
+``document_record`` builds it from a document loaded with ``Document.objects
+.with_detail()``; it touches only prefetched rows, so serialising a page or a whole
+export is a fixed number of queries.
+"""
+
+from rest_framework import serializers
+
+from catalogue.models import (
+    AgentRole,
+    Caveat,
+    CitationKind,
+    ClassificationLevel,
+    Collection,
+    DateCertainty,
+    DatePrecision,
+    Document,
+    DocumentType,
+    FootnoteKind,
+    PublicationStatus,
+    RelationType,
+    Subject,
+)
+
+from .common import (
+    AgentRefSerializer,
+    DocumentDateSerializer,
+    ModelCleanMixin,
+    hh_mm,
+    iso_date,
+    iso_datetime,
+    public_url,
+    ref,
+    unit_paths_from,
+)
+from .provenance import EventShapeSerializer, event_record
+
+
+def document_record(doc, unit_paths) -> dict:
+    footnote_numbers = {note.pk: note.number for note in doc.footnotes.all()}
+    unit = doc.unit
+    return {
+        "id": doc.pk,
+        "url": public_url(doc),
+        "title": doc.title,
+        "doc_type": doc.doc_type.key,
+        "collection": doc.collection.name,
+        "sender": ref(doc.sender),
+        "recipient": ref(doc.recipient),
+        "place": doc.place,
+        "date": {
+            "value": iso_date(doc.date),
+            "precision": doc.date_precision,
+            "certainty": doc.date_certainty,
+            "text": doc.date_text,
+            "note": doc.date_note,
+        },
+        "time": hh_mm(doc.time),
+        "time_text": doc.time_text,
+        "message_number": doc.message_number,
+        "subject": doc.subject_line,
+        "subjects": [subject.name for subject in doc.subjects.all()],
+        "routing": list(doc.routing or []),
+        "classification": doc.classification.name if doc.classification_id else None,
+        "caveats": [caveat.name for caveat in doc.caveats.all()],
+        "source": {
+            "raw": doc.source_note,
+            "repository": unit.repository.name if unit is not None else None,
+            "repository_id": unit.repository_id if unit is not None else None,
+            "unit": doc.unit_id,
+            "path": unit_paths.labels(unit.tree_path) if unit is not None else [],
+            "item_reference": doc.item_reference,
+        },
+        "agents": [
+            {
+                "id": role.agent_id,
+                "name": role.agent.authorised_name,
+                "role": role.role,
+                "position": role.position_title,
+                "name_as_written": role.name_as_written,
+                "sequence": role.sequence,
+                "note": role.note,
+            }
+            for role in doc.agent_roles.all()
+        ],
+        "footnotes": [
+            {
+                "number": note.number,
+                "text": note.text,
+                "kind": note.kind,
+                "anchor_text": note.anchor_text,
+                "marker_offset": note.marker_offset,
+                "resolved_date": iso_date(note.resolved_date),
+            }
+            for note in doc.footnotes.all()
+        ],
+        "relations": [
+            {
+                "type": rel.relation_type,
+                "target": rel.target_id,
+                "target_label": rel.target_label,
+                "target_document_number": rel.target_document_number,
+                "footnote": footnote_numbers.get(rel.footnote_id),
+                "note": rel.note,
+            }
+            for rel in doc.relations.all()
+        ],
+        "citations": [
+            {
+                "kind": cit.kind,
+                "publication": cit.publication.title if cit.publication_id else None,
+                "unit": cit.unit_id,
+                "document_number": cit.document_number,
+                "pages": cit.pages,
+                "text": cit.text,
+                "url": cit.url,
+                "footnote": footnote_numbers.get(cit.footnote_id),
+                "sequence": cit.sequence,
+            }
+            for cit in doc.citations.all()
+        ],
+        "events": [event_record(event) for event in doc.events.all()],
+        "pages": [
+            {
+                "page_number": page.page_number,
+                "image": page.image.name,
+                "thumbnail": page.thumbnail.name,
+                "web_image": page.web_image.name,
+                "caption": page.caption,
+                "width": page.width,
+                "height": page.height,
+                "format": page.format,
+                "file_size": page.file_size,
+                "checksum_sha256": page.checksum_sha256,
+                "created_at": iso_datetime(page.created_at),
+            }
+            for page in doc.digital_objects.all()
+        ],
+        "received": doc.received_text,
+        "received_time": hh_mm(doc.received_time),
+        "transmission_note": doc.transmission_note,
+        "editorial_note": doc.editorial_note,
+        "text": doc.text,
+        "raw_text": doc.raw_text,
+        "source_file": {"path": doc.source_file, "checksum": doc.source_checksum},
+        "identity_key": doc.identity_key,
+        "status": doc.status,
+        "withdrawn_reason": doc.withdrawn_reason,
+        "published_at": iso_datetime(doc.published_at),
+        "needs_review": doc.needs_review,
+        "review_note": doc.review_note,
+        "version": doc.version,
+        "import_run": doc.import_run_id,
+        "created_at": iso_datetime(doc.created_at),
+        "updated_at": iso_datetime(doc.updated_at),
+    }
+
+
+def document_summary(doc) -> dict:
+    """A list row: what a result card shows (``with_card()`` plus caveats)."""
+    return {
+        "id": doc.pk,
+        "url": public_url(doc),
+        "title": doc.title,
+        "doc_type": doc.doc_type.key,
+        "collection": doc.collection.name,
+        "sender": ref(doc.sender),
+        "recipient": ref(doc.recipient),
+        "place": doc.place,
+        "date": {
+            "value": iso_date(doc.date),
+            "precision": doc.date_precision,
+            "certainty": doc.date_certainty,
+            "text": doc.date_text,
+            "note": doc.date_note,
+        },
+        "time": hh_mm(doc.time),
+        "message_number": doc.message_number,
+        "classification": doc.classification.name if doc.classification_id else None,
+        "caveats": [caveat.name for caveat in doc.caveats.all()],
+        "repository": doc.unit.repository.name if doc.unit_id else None,
+        "unit": doc.unit_id,
+        "status": doc.status,
+        "version": doc.version,
+        "updated_at": iso_datetime(doc.updated_at),
+    }
+
+
+# ---- schema-only nested shapes (each documents a dict built above) ----
+
+
+class SourceSerializer(serializers.Serializer):
+    raw = serializers.CharField(help_text="The source note, verbatim.")
+    repository = serializers.CharField(
+        allow_null=True, help_text="Name of the institution holding the original."
+    )
+    repository_id = serializers.IntegerField(allow_null=True, help_text="Repository identifier.")
+    unit = serializers.IntegerField(
+        allow_null=True, help_text="The unit (usually a file) the original is filed in."
+    )
+    path = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Unit titles and identifiers from the top to the file, "
+        'e.g. ["Ball Papers", "Lot 74 D 272", "Telcons--Cuba"].',
+    )
+    item_reference = serializers.CharField(help_text="Reference of the item within its file.")
+
+
+class DocumentAgentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Agent identifier.")
+    name = serializers.CharField(help_text="The agent's authorised name.")
+    role = serializers.ChoiceField(choices=AgentRole.choices, help_text="Part in the document.")
+    position = serializers.CharField(help_text="Office held then, as the text gives it.")
+    name_as_written = serializers.CharField(help_text="The name as the text writes it.")
+    sequence = serializers.IntegerField(help_text="Order among the document's agents.")
+    note = serializers.CharField(help_text="Remarks.")
+
+
+class FootnoteSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="Footnote number, as the (n) marker.")
+    text = serializers.CharField(help_text="The footnote's text.")
+    kind = serializers.ChoiceField(choices=FootnoteKind.choices, help_text="What the note does.")
+    anchor_text = serializers.CharField(help_text="The word the marker follows.")
+    marker_offset = serializers.IntegerField(
+        allow_null=True, help_text="Character offset of the marker in the text."
+    )
+    resolved_date = serializers.DateField(
+        allow_null=True, help_text="The date the note resolves, for date notes."
+    )
+
+
+class RelationSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=RelationType.choices, help_text="Kind of link.")
+    target = serializers.IntegerField(
+        allow_null=True, help_text="The related document, when catalogued."
+    )
+    target_label = serializers.CharField(help_text="Names the target when not catalogued.")
+    target_document_number = serializers.IntegerField(
+        allow_null=True, help_text="Number of the target in the printed volume."
+    )
+    footnote = serializers.IntegerField(
+        allow_null=True, help_text="Number of the footnote stating the link."
+    )
+    note = serializers.CharField(help_text="Remarks.")
+
+
+class CitationSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CitationKind.choices, help_text="Kind of citation.")
+    publication = serializers.CharField(allow_null=True, help_text="Title of the cited edition.")
+    unit = serializers.IntegerField(allow_null=True, help_text="Cited archival unit.")
+    document_number = serializers.IntegerField(
+        allow_null=True, help_text="Document number in the edition."
+    )
+    pages = serializers.CharField(help_text="Pages cited.")
+    text = serializers.CharField(help_text="The citation as written.")
+    url = serializers.CharField(help_text="Online location.")
+    footnote = serializers.IntegerField(
+        allow_null=True, help_text="Number of the footnote making the citation."
+    )
+    sequence = serializers.IntegerField(help_text="Order among the document's citations.")
+
+
+class PageSerializer(serializers.Serializer):
+    page_number = serializers.IntegerField(help_text="Page order, from 1.")
+    image = serializers.CharField(help_text="Stored master image (path under MEDIA_ROOT).")
+    thumbnail = serializers.CharField(help_text="Thumbnail derivative path.")
+    web_image = serializers.CharField(help_text="Web-sized derivative path.")
+    caption = serializers.CharField(help_text="Caption.")
+    width = serializers.IntegerField(allow_null=True, help_text="Width in pixels.")
+    height = serializers.IntegerField(allow_null=True, help_text="Height in pixels.")
+    format = serializers.CharField(help_text="Image format.")
+    file_size = serializers.IntegerField(allow_null=True, help_text="Size in bytes.")
+    checksum_sha256 = serializers.CharField(help_text="SHA-256 of the master file.")
+    created_at = serializers.DateTimeField(help_text="When the page was attached.")
+
+
+class SourceFileSerializer(serializers.Serializer):
+    path = serializers.CharField(help_text="The file the record was imported from.")
+    checksum = serializers.CharField(help_text="SHA-256 of that file.")
+
+
+TITLE = "Title as printed in the edition."
+STATUS = "Publication state; anonymous clients only ever see 'published'."
+
+
+class DocumentListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        unit_paths_from(self.context).load(doc.unit.tree_path for doc in items if doc.unit_id)
+        return [self.child.to_representation(item) for item in items]
+
+
+class DocumentSummarySerializer(serializers.Serializer):
+    """A row of the document list."""
+
+    id = serializers.IntegerField(help_text="Stable public identifier.")
+    url = serializers.URLField(help_text="The public page.")
+    title = serializers.CharField(help_text=TITLE)
+    doc_type = serializers.CharField(help_text="Document type key, e.g. 'telegram'.")
+    collection = serializers.CharField(help_text="The published collection.")
+    sender = AgentRefSerializer(allow_null=True, help_text="Sender or author.")
+    recipient = AgentRefSerializer(allow_null=True, help_text="Addressee.")
+    place = serializers.CharField(help_text="Place of the dateline.")
+    date = DocumentDateSerializer(help_text="Date with precision and certainty.")
+    time = serializers.CharField(allow_null=True, help_text="Time of day, HH:MM.")
+    message_number = serializers.CharField(help_text="Telegram number, e.g. '1581'.")
+    classification = serializers.CharField(
+        allow_null=True, help_text="Classification level at the time."
+    )
+    caveats = serializers.ListField(
+        child=serializers.CharField(), help_text="Caveats and precedence indicators."
+    )
+    repository = serializers.CharField(allow_null=True, help_text="Holding institution.")
+    unit = serializers.IntegerField(allow_null=True, help_text="Unit the original is filed in.")
+    status = serializers.ChoiceField(choices=PublicationStatus.choices, help_text=STATUS)
+    version = serializers.IntegerField(help_text="Edit version, for optimistic locking.")
+    updated_at = serializers.DateTimeField(help_text="Last change (UTC).")
+
+    def to_representation(self, instance):
+        return document_summary(instance)
+
+
+class DocumentSerializer(serializers.Serializer):
+    """The full document record (read only; writes use ``DocumentWriteSerializer``)."""
+
+    id = serializers.IntegerField(help_text="Stable public identifier, kept by exports.")
+    url = serializers.URLField(help_text="The public page.")
+    title = serializers.CharField(help_text=TITLE)
+    doc_type = serializers.CharField(help_text="Document type key, e.g. 'telegram'.")
+    collection = serializers.CharField(help_text="The published collection.")
+    sender = AgentRefSerializer(allow_null=True, help_text="Sender or author.")
+    recipient = AgentRefSerializer(allow_null=True, help_text="Addressee.")
+    place = serializers.CharField(help_text="Place of the dateline.")
+    date = DocumentDateSerializer(help_text="Date with precision and certainty.")
+    time = serializers.CharField(allow_null=True, help_text="Time of day, HH:MM.")
+    time_text = serializers.CharField(help_text="The time as written.")
+    message_number = serializers.CharField(help_text="Telegram number, e.g. '1581'.")
+    subject = serializers.CharField(help_text="The 'Subject:' line of the text.")
+    subjects = serializers.ListField(
+        child=serializers.CharField(), help_text="Subject headings assigned by archivists."
+    )
+    routing = serializers.ListField(
+        child=serializers.CharField(), help_text="Addressing and routing lines."
+    )
+    classification = serializers.CharField(
+        allow_null=True, help_text="Classification level at the time."
+    )
+    caveats = serializers.ListField(
+        child=serializers.CharField(), help_text="Caveats and precedence indicators."
+    )
+    source = SourceSerializer(help_text="Where the original is kept.")
+    agents = DocumentAgentSerializer(many=True, help_text="Agents and their roles.")
+    footnotes = FootnoteSerializer(many=True, help_text="Editorial footnotes.")
+    relations = RelationSerializer(many=True, help_text="Links to other documents.")
+    citations = CitationSerializer(many=True, help_text="Printed and archival citations.")
+    events = EventShapeSerializer(many=True, help_text="The provenance chain, in order.")
+    pages = PageSerializer(many=True, help_text="Page images.")
+    received = serializers.CharField(help_text="The 'Received …' statement of the source note.")
+    received_time = serializers.CharField(allow_null=True, help_text="Time received, HH:MM.")
+    transmission_note = serializers.CharField(help_text="Sent to / repeated to.")
+    editorial_note = serializers.CharField(help_text="Editorial remarks of the source note.")
+    text = serializers.CharField(help_text="The body, with (n) footnote markers.")
+    raw_text = serializers.CharField(help_text="The source text, verbatim.")
+    source_file = SourceFileSerializer(help_text="The file the record was imported from.")
+    identity_key = serializers.CharField(help_text="Content-independent key importers match on.")
+    status = serializers.ChoiceField(choices=PublicationStatus.choices, help_text=STATUS)
+    withdrawn_reason = serializers.CharField(help_text="Why a withdrawn record was withdrawn.")
+    published_at = serializers.DateTimeField(allow_null=True, help_text="When published (UTC).")
+    needs_review = serializers.BooleanField(help_text="Flagged for an archivist's review.")
+    review_note = serializers.CharField(help_text="What needs review.")
+    version = serializers.IntegerField(
+        help_text="Edit version; send it back (or the ETag in If-Match) when updating."
+    )
+    import_run = serializers.IntegerField(allow_null=True, help_text="Import run that made it.")
+    created_at = serializers.DateTimeField(help_text="Created (UTC).")
+    updated_at = serializers.DateTimeField(help_text="Last change (UTC).")
+
+    class Meta:
+        list_serializer_class = DocumentListSerializer
+
+    def to_representation(self, instance):
+        return document_record(instance, unit_paths_from(self.context))
+
+
+class DocumentWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    """What a client sends to create or update a document. Vocabulary terms are given
+    as in the record shape: type by key, classification, caveats and subjects by name."""
+
+    doc_type = serializers.SlugRelatedField(
+        slug_field="key", queryset=DocumentType.objects.all(), help_text="Document type key."
+    )
+    collection = serializers.SlugRelatedField(
+        slug_field="name", queryset=Collection.objects.all(), help_text="Collection name."
+    )
+    classification = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=ClassificationLevel.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Classification level name, e.g. 'Top Secret'.",
+    )
+    caveats = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Caveat.objects.all(),
+        many=True,
+        required=False,
+        help_text="Caveat names, e.g. ['Eyes Only', 'Niact'].",
+    )
+    subjects = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Subject.objects.all(),
+        many=True,
+        required=False,
+        help_text="Subject heading names.",
+    )
+    subject = serializers.CharField(
+        source="subject_line",
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="The 'Subject:' line.",
+    )
+    received = serializers.CharField(
+        source="received_text",
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="The 'Received …' statement.",
+    )
+    date_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices, required=False, help_text="Precision of the date."
+    )
+    date_certainty = serializers.ChoiceField(
+        choices=DateCertainty.choices, required=False, help_text="Certainty of the date."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On update: the version you read (or send the ETag in If-Match).",
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "title",
+            "doc_type",
+            "collection",
+            "sender",
+            "recipient",
+            "place",
+            "date",
+            "date_precision",
+            "date_certainty",
+            "date_text",
+            "date_note",
+            "time",
+            "time_text",
+            "message_number",
+            "subject",
+            "routing",
+            "text",
+            "raw_text",
+            "source_note",
+            "unit",
+            "item_reference",
+            "classification",
+            "caveats",
+            "subjects",
+            "received",
+            "received_time",
+            "transmission_note",
+            "editorial_note",
+            "status",
+            "withdrawn_reason",
+            "needs_review",
+            "review_note",
+            "identity_key",
+            "source_file",
+            "source_checksum",
+            "version",
+        ]
+        extra_kwargs = {
+            "title": {"help_text": TITLE},
+            "sender": {"help_text": "Sender agent id."},
+            "recipient": {"help_text": "Recipient agent id."},
+            "place": {"help_text": "Place of the dateline."},
+            "date": {"help_text": "ISO date; 1st of the month/year for coarser precision."},
+            "date_text": {"help_text": "The date as written."},
+            "date_note": {"help_text": "How an uncertain date was arrived at."},
+            "time": {"help_text": "Time of day."},
+            "time_text": {"help_text": "The time as written."},
+            "message_number": {"help_text": "Telegram number."},
+            "routing": {"help_text": "Addressing and routing lines (list of strings)."},
+            "text": {"help_text": "The body, with (n) footnote markers."},
+            "raw_text": {"help_text": "The source text, verbatim."},
+            "source_note": {"help_text": "The Source: paragraph, verbatim."},
+            "unit": {"help_text": "Archival unit id the original is filed in."},
+            "item_reference": {"help_text": "Reference of the item within its file."},
+            "received_time": {"help_text": "Time received."},
+            "transmission_note": {"help_text": "Sent to / repeated to."},
+            "editorial_note": {"help_text": "Editorial remarks."},
+            "status": {"help_text": STATUS},
+            "withdrawn_reason": {"help_text": "Required when withdrawing."},
+            "needs_review": {"help_text": "Flag for review."},
+            "review_note": {"help_text": "What needs review."},
+            "identity_key": {"help_text": "Content-independent key importers match on."},
+            "source_file": {"help_text": "File the record came from."},
+            "source_checksum": {"help_text": "SHA-256 of that file."},
+        }
+
+    def validate_routing(self, value):
+        if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
+            raise serializers.ValidationError("Give the routing as a list of strings.")
+        return value
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        probe = Document() if self.instance is None else Document(pk=self.instance.pk)
+        if self.instance is not None:
+            for field in Document._meta.concrete_fields:
+                setattr(probe, field.attname, getattr(self.instance, field.attname))
+        for name, value in attrs.items():
+            if name not in {"caveats", "subjects", "version"}:
+                setattr(probe, name, value)
+        self.run_model_clean(probe)
+        return attrs
