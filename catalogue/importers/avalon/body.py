@@ -17,10 +17,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from catalogue.importers.avalon.names import normalise_name, parse_agent_label, split_agents
-from catalogue.importers.avalon.textutil import split_sentences
+from catalogue.importers.avalon.textutil import iter_sentences, wordset
 from catalogue.importers.records import PERSON, ParsedAgent
 
 MESSAGE_NUMBER_TYPES = frozenset(
@@ -54,15 +55,17 @@ _ROUTING = re.compile(
     re.I | re.S,
 )
 _SPEAKER = re.compile(r"^(?P<label>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3}):[ \t]+\S")
-_NOT_SPEAKERS = frozenset(
+_NOT_SPEAKERS = wordset(
     """subject source note notes ref refs reference references participants present
     copies copy distribution attachment attachments enclosure enclosures date time place
     location summary comment comments recommendation recommendations background action
     text tab item agenda conclusion conclusions decision decisions problem discussion
     question issue issues purpose info information classification drafted approved cleared
-    to from cc p s ps nb n.b remarks annex appendix""".split()
+    to from cc p s ps nb n.b remarks annex appendix"""
 )
-_PARTICIPANTS = re.compile(r"^(?:Participants|PARTICIPANTS|Present|PRESENT)\s*[:.]?\s*(?P<p>.*)$", re.S)
+_PARTICIPANTS = re.compile(
+    r"^(?:Participants|PARTICIPANTS|Present|PRESENT)\s*[:.]?\s*(?P<p>.*)$", re.S
+)
 _ABBREV = {
     "sec": "secretary",
     "secy": "secretary",
@@ -79,8 +82,8 @@ _ABBREV = {
     "syg": "secretary general",
 }
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|the|The)\.?\s+")
-MARKER = re.compile(r"(?<=[^\s(])\((\d{1,3})\)")
-SPACED_MARKER = re.compile(r"(?<=[\w.,;:\"'”]) \((\d{1,3})\)")
+_PAREN_NUMBER = re.compile(r"\((\d{1,3})\)")
+_SPACED_BEFORE = frozenset(".,;:\"'”’")
 _WORD_BEFORE = re.compile(r"(\S+)\s?$")
 
 
@@ -127,7 +130,7 @@ def _addressing(paragraphs: list[str], facts: BodyFacts, doc_type: str) -> None:
     queue = ([rest] if rest else []) + paragraphs[1:3] if number else paragraphs[:1]
     done = False
     for para in queue:
-        for sentence in split_sentences(para):
+        for sentence in iter_sentences(para):
             s = " ".join(sentence.split()).rstrip(".").strip()
             subject = _SUBJECT.match(s)
             if subject:
@@ -164,19 +167,22 @@ def resolve_speaker(label: str, parties: list[ParsedAgent]) -> ParsedAgent:
             return person
     expanded = _expand(label)
     if expanded:
-        matches = [
-            p for p in people if p.office and normalise_name(p.office).startswith(expanded)
-        ]
+        matches = [p for p in people if p.office and normalise_name(p.office).startswith(expanded)]
         if len(matches) > 1:
             matches = [
                 p for p in matches if normalise_name(p.office) in {expanded, expanded + " of state"}
             ] or matches[:1]
         if matches:
             return matches[0]
+    agent = parse_agent_label(label)
+    if agent.kind == PERSON and agent.name:
+        return agent
     return ParsedAgent(name=bare or label, label=label)
 
 
-def _dialogue(paragraphs: list[str], parties: list[ParsedAgent], doc_type: str, facts: BodyFacts) -> None:
+def _dialogue(
+    paragraphs: list[str], parties: list[ParsedAgent], doc_type: str, facts: BodyFacts
+) -> None:
     labels: list[str] = []
     for para in paragraphs:
         m = _SPEAKER.match(para)
@@ -241,14 +247,30 @@ def analyse_body(paragraphs: list[str], doc_type: str, parties: list[ParsedAgent
     return facts
 
 
+def iter_markers(body: str) -> Iterator[tuple[int, int, bool]]:
+    """Yield (number, offset, attached) for each "(n)" in ``body``.
+
+    ``attached`` is True when the marker follows a non-space character other
+    than "(" ("Sunday(1)", "Kennedy.(2)"); a spaced marker counts only after a
+    word or punctuation ("Sunday (1)"), never at the start of a line.
+    """
+    for m in _PAREN_NUMBER.finditer(body):
+        start = m.start()
+        prev = body[start - 1] if start else "\n"
+        if not prev.isspace() and prev != "(":
+            yield int(m.group(1)), start, True
+        elif prev == " " and start >= 2:
+            before = body[start - 2]
+            if before.isalnum() or before in _SPACED_BEFORE:
+                yield int(m.group(1)), start, False
+
+
 def find_markers(body: str, numbers: list[int]) -> dict[int, int]:
     """Offsets in ``body`` of the "(n)" marker of each footnote number, in order."""
     attached: dict[int, list[int]] = {}
-    for m in MARKER.finditer(body):
-        attached.setdefault(int(m.group(1)), []).append(m.start())
     spaced: dict[int, list[int]] = {}
-    for m in SPACED_MARKER.finditer(body):
-        spaced.setdefault(int(m.group(1)), []).append(m.start() + 1)
+    for number, offset, is_attached in iter_markers(body):
+        (attached if is_attached else spaced).setdefault(number, []).append(offset)
     found: dict[int, int] = {}
     last = -1
     for n in numbers:
@@ -266,5 +288,5 @@ def anchor_before(body: str, offset: int) -> str:
     m = _WORD_BEFORE.search(body, max(0, offset - 80), offset)
     if not m:
         return ""
-    word = MARKER.sub("", m.group(1))
+    word = _PAREN_NUMBER.sub("", m.group(1))
     return word.strip(".,;:!?\"'“”‘’()[]-–—")

@@ -12,11 +12,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from catalogue.importers.avalon.body import analyse_body, anchor_before, find_markers, MARKER
+from catalogue.importers.avalon.body import analyse_body, anchor_before, find_markers, iter_markers
 from catalogue.importers.avalon.dateline import Dateline, parse_dateline
 from catalogue.importers.avalon.errors import ParseError
-from catalogue.importers.avalon.footnotes import BACK, FOOTNOTE_START, parse_footnote, split_footnote
-from catalogue.importers.avalon.heading import Heading, match_collection, parse_heading, recognise_type
+from catalogue.importers.avalon.footnotes import (
+    BACK,
+    FOOTNOTE_START,
+    parse_footnote,
+    split_footnote,
+)
+from catalogue.importers.avalon.heading import (
+    Heading,
+    match_collection,
+    parse_heading,
+    recognise_type,
+)
 from catalogue.importers.avalon.names import normalise_name
 from catalogue.importers.avalon.reader import decode
 from catalogue.importers.avalon.source_note import SOURCE_START, is_dating_remark, parse_source_note
@@ -35,7 +45,9 @@ _FOOTER = re.compile(
     r"Wall Street|New Haven|Avalon Project|Lillian Goldman|Yale Law School|Copyright|©", re.I
 )
 _HEADING_LIKE = re.compile(r"^[A-Z][^\n]{2,}$")
-_FULL_DATE = re.compile(r"\b(?P<month>" + MONTH_RE + r")\s+(?P<day>\d{1,2}),\s*(?P<year>1[6-9]\d\d|20\d\d)\b")
+_FULL_DATE = re.compile(
+    r"\b(?P<month>" + MONTH_RE + r")\s+(?P<day>\d{1,2}),\s*(?P<year>1[6-9]\d\d|20\d\d)\b"
+)
 _NO_DATELINE_TYPES = frozenset({"editorial_note", "chronology"})
 
 
@@ -78,7 +90,9 @@ def _top(lines: list[str], collection: str | None, doc: ParsedDocument) -> tuple
         doc.collection_as_written = first
         doc.collection = collection or canonical
         if len(nonblank) < 2:
-            raise ParseError("no recognisable heading: nothing after the collection line", line=first_i + 1)
+            raise ParseError(
+                "no recognisable heading: nothing after the collection line", line=first_i + 1
+            )
         heading_i = nonblank[1]
     elif recognise_type(first) and len(first) <= MAX_HEADING:
         heading_i = first_i
@@ -121,7 +135,9 @@ def _dateline(paras: list[_Paragraph]) -> tuple[Dateline | None, int]:
     return None, -1
 
 
-def _bottom(paras: list[_Paragraph], doc: ParsedDocument) -> tuple[list[_Paragraph], list[tuple[int, str]], str]:
+def _bottom(
+    paras: list[_Paragraph], doc: ParsedDocument
+) -> tuple[list[_Paragraph], list[tuple[int, str]], str]:
     """Split off footer, source note and footnotes; return body paragraphs and footnotes."""
     end = len(paras)
     while end > 0 and len(paras[end - 1].text) <= 400 and _FOOTER.search(paras[end - 1].text):
@@ -167,13 +183,15 @@ def _date_from_remark(remark: str, certainty: str) -> ParsedDate | None:
     return ParsedDate(value, "day", certainty, m.group(0), remark)
 
 
-def _apply_dating(doc: ParsedDocument, dateline: Dateline | None, footnotes: list[ParsedFootnote]) -> None:
+def _apply_dating(
+    doc: ParsedDocument, dateline: Dateline | None, footnotes: list[ParsedFootnote]
+) -> None:
     date = doc.date
     notes: list[str] = []
     if doc.source_note and doc.source_note.dating_inference:
         notes.append(doc.source_note.dating_inference)
     by_number = {f.number: f for f in footnotes}
-    for n in (dateline.markers if dateline else []):
+    for n in dateline.markers if dateline else []:
         fn = by_number.get(n)
         if fn and (is_dating_remark(fn.text) or date.certainty != "certain"):
             notes.append(fn.text)
@@ -190,7 +208,9 @@ def _apply_dating(doc: ParsedDocument, dateline: Dateline | None, footnotes: lis
     date.note = note
 
 
-def _link_footnotes(doc: ParsedDocument, notes: list[tuple[int, str]], heading: Heading, dateline: Dateline | None) -> None:
+def _link_footnotes(
+    doc: ParsedDocument, notes: list[tuple[int, str]], heading: Heading, dateline: Dateline | None
+) -> None:
     reference = doc.date.value
     numbers = [n for n, _ in notes]
     offsets = find_markers(doc.body, numbers)
@@ -207,9 +227,8 @@ def _link_footnotes(doc: ParsedDocument, notes: list[tuple[int, str]], heading: 
     if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         doc.warnings.append("footnote numbering has gaps: " + ", ".join(map(str, numbers)))
     known = set(numbers) | outside
-    for m in MARKER.finditer(doc.body):
-        n = int(m.group(1))
-        if n not in known and n <= 200:
+    for n, _, attached in iter_markers(doc.body):
+        if attached and n not in known:
             doc.warnings.append(f"marker ({n}) in body has no footnote")
             known.add(n)
 
@@ -231,7 +250,11 @@ def _identity_key(doc: ParsedDocument) -> str:
 
 def _add_role(doc: ParsedDocument, agent: ParsedAgent, role: str) -> None:
     for existing in doc.roles:
-        if existing.role == role and existing.agent.name == agent.name and existing.agent.kind == agent.kind:
+        if (
+            existing.role == role
+            and existing.agent.name == agent.name
+            and existing.agent.kind == agent.kind
+        ):
             return
     doc.roles.append(ParsedAgentRole(agent=agent, role=role))
 
@@ -262,7 +285,11 @@ def parse_document(
     except ParseError as error:
         raise error.with_filename(filename) from None
     doc.heading = doc.title = heading.text
-    doc.doc_type, doc.doc_type_label, doc.is_draft = heading.doc_type, heading.label, heading.is_draft
+    doc.doc_type, doc.doc_type_label, doc.is_draft = (
+        heading.doc_type,
+        heading.label,
+        heading.is_draft,
+    )
     doc.sender = heading.sender
     doc.recipients = heading.recipients
     doc.recipient = heading.recipients[0] if heading.recipients else None

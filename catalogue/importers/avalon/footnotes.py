@@ -39,7 +39,9 @@ _DATE_ONLY = re.compile(
     r"(?:\s*,?\s*(?P<year>1[6-9]\d\d|20\d\d))?\s*[.;]?$",
     re.I,
 )
-_DOCUMENT = re.compile(r"\bDocuments?\s+(?P<list>\d{1,4}(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)\d{1,4})*)")
+_DOCUMENT = re.compile(
+    r"\bDocuments?\s+(?P<list>\d{1,4}(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)\d{1,4})*)"
+)
 _PRINTED_AS = re.compile(r"\bprinted\s+(?:as|in)\s+$", re.I)
 _SEMICOLON = re.compile(r";\s+")
 _SENTENCE = re.compile(r"\.\s+(?=[A-Z])")

@@ -21,22 +21,37 @@ from dataclasses import dataclass, field
 
 from catalogue.importers.avalon.names import (
     ACCREDITED,
-    clean_label,
     looks_like_agent_start,
     normalise_name,
     parse_agent_label,
     split_agents,
 )
-from catalogue.importers.records import ORGANISATION, ParsedAgent
+from catalogue.importers.records import ParsedAgent
 
 KNOWN_COLLECTIONS = ("The Cuban Missile Crisis",)
 
 # (leading words, slug, label); matched case-insensitively, longest first.
 _TYPES = [
-    ("memorandum of telephone conversation", "memorandum_of_telephone_conversation", "Memorandum of Telephone Conversation"),
-    ("memorandum of a telephone conversation", "memorandum_of_telephone_conversation", "Memorandum of Telephone Conversation"),
-    ("transcript of telephone conversation", "memorandum_of_telephone_conversation", "Memorandum of Telephone Conversation"),
-    ("telephone conversation", "memorandum_of_telephone_conversation", "Memorandum of Telephone Conversation"),
+    (
+        "memorandum of telephone conversation",
+        "memorandum_of_telephone_conversation",
+        "Memorandum of Telephone Conversation",
+    ),
+    (
+        "memorandum of a telephone conversation",
+        "memorandum_of_telephone_conversation",
+        "Memorandum of Telephone Conversation",
+    ),
+    (
+        "transcript of telephone conversation",
+        "memorandum_of_telephone_conversation",
+        "Memorandum of Telephone Conversation",
+    ),
+    (
+        "telephone conversation",
+        "memorandum_of_telephone_conversation",
+        "Memorandum of Telephone Conversation",
+    ),
     ("memorandum of conversation", "memorandum_of_conversation", "Memorandum of Conversation"),
     ("memorandum for the record", "memorandum_for_the_record", "Memorandum for the Record"),
     ("memorandum for the files", "memorandum_for_the_record", "Memorandum for the Files"),
@@ -72,7 +87,11 @@ _TYPES = [
     ("off-the-record meeting", "record_of_meeting", "Off-the-Record Meeting"),
     ("minutes", "minutes", "Minutes"),
     ("report", "report", "Report"),
-    ("special national intelligence estimate", "intelligence_estimate", "Special National Intelligence Estimate"),
+    (
+        "special national intelligence estimate",
+        "intelligence_estimate",
+        "Special National Intelligence Estimate",
+    ),
     ("national intelligence estimate", "intelligence_estimate", "National Intelligence Estimate"),
     ("transcript", "transcript", "Transcript"),
     ("chronology", "chronology", "Chronology"),
@@ -83,7 +102,9 @@ _TYPES = [
 ]
 _TYPES.sort(key=lambda t: -len(t[0]))
 _TYPE_RE = re.compile(
-    r"^(?P<draft>draft\s+)?(?P<type>" + "|".join(re.escape(t[0]) for t in _TYPES) + r")(?=$|[\s,:(])",
+    r"^(?P<draft>draft\s+)?(?P<type>"
+    + "|".join(re.escape(t[0]) for t in _TYPES)
+    + r")(?=$|[\s,:(])",
     re.I,
 )
 _TYPE_INFO = {t[0]: (t[1], t[2]) for t in _TYPES}
@@ -94,16 +115,21 @@ _MEETING = re.compile(
     re.I,
 )
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)?$", re.I)
-_ORDINAL_WORDS = {
-    w: i
-    for i, w in enumerate(
-        """zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh
-        twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth
-        nineteenth""".split()
-    )
+_ORDINALS = (
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+    "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+)
+_ORDINAL_WORDS = {w: i for i, w in enumerate(_ORDINALS.split(" "))}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}
 _TENS_ORD = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
 _PREPARED = re.compile(
     r"^(?:Prepared|Drafted|Written|Taken|Dictated|Submitted)\s+"

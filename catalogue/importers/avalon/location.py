@@ -69,9 +69,9 @@ LOCATION_START = re.compile(
 
 _RG = re.compile(r"^(?:RG|Record Group)\s*(\d+)$")
 _LOT = re.compile(r"\bLot\s+\d+\s*[A-Z]\s*\d+\b")
-_ACCESSION = re.compile(r"\b(?:NYFRC|WNRC|FRC|Accession)\s*[\w\-/]+(?:\s+[A-Z]\s+\d+)?")
+_ACCESSION = re.compile(r"\b(?:NYFRC|WNRC|FRC|Accession|Job)\s*[\w\-/]+(?:\s+[A-Z]\s+\d+)?")
 _IDENTIFIER = re.compile(
-    r"^(?:Lot\s+\d+\s*[A-Z]\s*\d+|(?:NYFRC|WNRC|FRC|Accession(?: No\.)?)\s*[\w\-/]+(?:\s+[A-Z]\s+\d+)?)$"
+    r"^(?:Lot\s+\d+\s*[A-Z]\s*\d+|(?:NYFRC|WNRC|FRC|Job|Accession(?: No\.)?)\s*[\w\-/]+(?:\s+[A-Z]\s+\d+)?)$"
 )
 _DECIMAL = re.compile(r"^\d{3}(?:\.\d+)?[\w\-]*/\d{1,2}-\d{2,6}$|^\d{3}\.\d+(?:[\w\-/]*)$")
 _SERIES_HINT = re.compile(r"\b(?:Series|Files|File)\b")
@@ -155,7 +155,11 @@ def parse_location(text: str) -> ParsedLocation:
         seg = segments[i]
         rg = _RG.match(seg)
         if rg:
-            units.append(ParsedUnitRef(f"RG {rg.group(1)}", "record_group", f"RG {rg.group(1)}", "record_group"))
+            units.append(
+                ParsedUnitRef(
+                    f"RG {rg.group(1)}", "record_group", f"RG {rg.group(1)}", "record_group"
+                )
+            )
             has_rg = True
             library_style = False
         elif ":" in seg and (not units or _IDENTIFIER.match(seg.split(":", 1)[1].strip())):
@@ -188,9 +192,11 @@ def parse_location(text: str) -> ParsedLocation:
             # Library style: collection, optional series, then one file.
             units.append(ParsedUnitRef(seg, "collection"))
             j = i + 1
-            if j < len(segments) and (
-                _SERIES_HINT.search(segments[j]) or segments[j] in _KNOWN_SERIES
-            ) and j + 1 < len(segments):
+            if (
+                j < len(segments)
+                and (_SERIES_HINT.search(segments[j]) or segments[j] in _KNOWN_SERIES)
+                and j + 1 < len(segments)
+            ):
                 units.append(ParsedUnitRef(segments[j], "series"))
                 j += 1
             if j < len(segments):
@@ -226,9 +232,9 @@ def find_locations(text: str) -> list[ParsedLocation]:
         end = stop.start() if stop else len(text)
         chunk = text[m.start() : end].strip()
         after = text[m.end() : m.end() + 3]
-        if m.group(0).endswith((":", "Lot", "FRC", "NYFRC", "WNRC", "Accession")) or _UNIT_NEXT.match(
-            after
-        ):
+        if m.group(0).endswith(
+            (":", "Lot", "FRC", "NYFRC", "WNRC", "Accession")
+        ) or _UNIT_NEXT.match(after):
             loc = parse_location(chunk)
             if loc.units:
                 found.append(loc)

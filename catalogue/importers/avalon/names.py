@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from catalogue.importers.avalon.textutil import wordset
 from catalogue.importers.records import ORGANISATION, PERSON, ParsedAgent
 from catalogue.normalise import normalise_name
 
@@ -27,49 +28,51 @@ __all__ = [
 ]
 
 # Words that begin or head a person's office.
-TITLE_WORDS = frozenset(
+TITLE_WORDS = wordset(
     """president vice secretary secretary-general under deputy assistant special ambassador
     ambassador-at-large chairman premier prime attorney director chief counselor counsellor
     administrator commander commander-in-chief admiral general senator congressman governor
     mayor minister foreign chancellor king queen pope former acting executive legal permanent
     representative colonel major captain lieutenant marshal cardinal commandant head member
     officer charge chargé consul consul-general envoy adviser advisor spokesman delegate
-    coordinator military naval press personal principal mr mrs miss ms dr sir lord his her""".split()
+    coordinator military naval press personal principal mr mrs miss ms dr sir lord his her"""
 )
 HONORIFICS = frozenset({"mr", "mrs", "miss", "ms", "dr", "sir", "lord", "his", "her"})
-NATIONALITIES = frozenset(
+NATIONALITIES = wordset(
     """soviet cuban british french german west east turkish brazilian mexican canadian
     italian indian american argentine argentinian chilean venezuelan colombian peruvian
     ghanaian egyptian uar japanese chinese spanish dutch belgian greek irish norwegian
     danish swedish polish czech czechoslovak yugoslav austrian swiss israeli pakistani
     indonesian guinean algerian moroccan ecuadorean ecuadorian uruguayan bolivian
     paraguayan haitian dominican guatemalan honduran nicaraguan panamanian costa
-    salvadoran jamaican united us u.s. un u.n.""".split()
+    salvadoran jamaican united us u.s. un u.n."""
 )
 # Head nouns of organisations ("the Embassy in …", "the Joint Chiefs of Staff").
-ORG_HEADS = frozenset(
+ORG_HEADS = wordset(
     """department embassy embassies mission missions delegation legation consulate
     consulate-general committee council agency staff office bureau board command government
     ministry posts post secretariat service corps group house center centre division section
     force forces navy army administration commission directorate headquarters chiefs junta
     party presidium politburo nations organization organisation states republic republics
     kingdom union library archives university institute foundation company corporation
-    team task executive-committee excomm""".split()
+    team task executive-committee excomm"""
 )
 # Words that end an office phrase and so cannot be a surname after it.
-OFFICE_OBJECTS = frozenset(
+OFFICE_OBJECTS = wordset(
     """state defense defence treasury staff affairs nations union intelligence operations
     council committee president republic states navy army force security agriculture
     commerce justice labor interior organization development information research
-    planning policy europe americas general""".split()
+    planning policy europe americas general"""
 )
 # Nouns that take " to X" as part of the office ("Representative to the United Nations").
-ACCREDITED = frozenset(
+ACCREDITED = wordset(
     """representative representatives mission missions ambassador ambassadors embassy
     delegation delegate assistant assistants adviser advisor advisers advisors envoy
-    liaison observer counselor counsellor minister consul aide""".split()
+    liaison observer counselor counsellor minister consul aide"""
 )
-NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "del", "della", "di", "du", "le", "la"})
+NAME_PARTICLES = frozenset(
+    {"de", "da", "van", "von", "der", "del", "della", "di", "du", "le", "la"}
+)
 NAME_PREFIXES = frozenset({"U"})  # Burmese honorific that is part of the name: "U Thant"
 SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr", "ii", "iii", "iv", "xxiii"})
 PREPOSITIONS = frozenset({"of", "to", "for", "in", "on", "at", "the", "and", "&"})
@@ -132,7 +135,7 @@ def _starts_like_person(core: str) -> bool:
 
 
 def _split_office_name(core: str) -> tuple[str, str]:
-    """"Secretary of State Rusk" -> ("Secretary of State", "Rusk")."""
+    """ "Secretary of State Rusk" -> ("Secretary of State", "Rusk")."""
     tokens = core.split()
     if not tokens:
         return "", ""

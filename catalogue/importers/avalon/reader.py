@@ -74,9 +74,7 @@ def decode(data: bytes, *, max_bytes: int | None = None) -> DecodedText:
     if not is_utf16:
         nul = data.find(b"\x00")
         if nul >= 0:
-            raise ParseError(
-                f"binary content: NUL byte at offset {nul}", line=_line_of(data, nul)
-            )
+            raise ParseError(f"binary content: NUL byte at offset {nul}", line=_line_of(data, nul))
     text, encoding = _decode(data)
     if text.startswith("\ufeff"):
         text = text[1:]

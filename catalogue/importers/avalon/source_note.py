@@ -46,7 +46,9 @@ _CLASSIFICATIONS = [
     ("official use only", "Official Use Only"),
 ]
 _CLASS_RE = re.compile(
-    r"^(?P<c>" + "|".join(re.escape(c) for c, _ in sorted(_CLASSIFICATIONS, key=lambda x: -len(x[0]))) + r")\b",
+    r"^(?P<c>"
+    + "|".join(re.escape(c) for c, _ in sorted(_CLASSIFICATIONS, key=lambda x: -len(x[0])))
+    + r")\b",
     re.I,
 )
 _CLASS_MAP = dict(_CLASSIFICATIONS)
@@ -95,7 +97,9 @@ _ROLE_OF = {
     "initialed": ["signer"],
     "initialled": ["signer"],
 }
-_CHAIN_START = re.compile(r"^(?:Drafted|Cleared|Concurred|Approved|Prepared|Signed|Initiall?ed|Written)\b", re.I)
+_CHAIN_START = re.compile(
+    r"^(?:Drafted|Cleared|Concurred|Approved|Prepared|Signed|Initiall?ed|Written)\b", re.I
+)
 _TRAILING_CONNECTOR = re.compile(r"(?:,|;|\band)\s*$")
 _RECEIVED = re.compile(r"^Received\b", re.I)
 _REPEATED = re.compile(
@@ -112,7 +116,9 @@ _LIST_SEP = re.compile(r",\s*and\s+|,\s*|\s+and\s+")
 _INFERENCE = re.compile(
     r"\b(?:probably|presumably|apparently|evidently|possibly|likely|seems|seem|appears|appear"
     r"|suggests|inferred|estimated|conjectur\w*|based\s+on|on\s+the\s+basis\s+of|derived\s+from"
-    r"|supplied\s+by|taken\s+from|no\s+(?:date|time)|undated|dated\s+by|internal\s+evidence)\b",
+    r"|supplied\s+by|taken\s+from|no\s+(?:date|time)|undated|dated\s+by|internal\s+evidence"
+    r"|(?:date|time)s?(?:\s+and\s+(?:date|time)s?)?\s+(?:is|are|was|were)\s+(?:from|taken|based"
+    r"|derived|supplied|inferred|determined|conjectural|uncertain|approximate|estimated))\b",
     re.I,
 )
 _DATING_TOPIC = re.compile(
@@ -126,7 +132,9 @@ _EVIDENCE = re.compile(
     r"(?P<record>(?:(?:Daily|Telephone|Appointment|Official)\s+)?(?:Appointment\s+Books?|Diary|Log"
     r"|Calendar|Record\s+of\s+Telephone\s+Calls|Telephone\s+Record|Chronology|Schedule|Desk\s+Diary))"
 )
-_ARCHIVE_PAREN = re.compile(r"\((?P<a>[^()]*(?:Library|Archives|Papers|Center|Files|Institution)[^()]*)\)")
+_ARCHIVE_PAREN = re.compile(
+    r"\((?P<a>[^()]*(?:Library|Archives|Papers|Center|Files|Institution)[^()]*)\)"
+)
 
 
 def normalise_classification(text: str) -> str:

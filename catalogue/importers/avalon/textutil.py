@@ -9,6 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+
+
+def wordset(text: str) -> frozenset[str]:
+    """A set of the whitespace-separated words of ``text`` (for vocabulary lists)."""
+    return frozenset(text.split())
+
 
 MONTHS = {
     "january": 1,
@@ -56,15 +63,18 @@ _TIME_PART = re.compile(
     re.I,
 )
 _RANGE_SPLIT = re.compile(r"\s*(?:-{1,2}|–|—|\bto\b|\buntil\b)\s*")
-_QUALIFIER = re.compile(r"^(?:about|approximately|approx\.|circa|ca\.|c\.|around|after|before)\s+", re.I)
+_QUALIFIER = re.compile(
+    r"^(?:about|approximately|approx\.|circa|ca\.|c\.|around|after|before)\s+", re.I
+)
 TIME_SEARCH = re.compile(r"\b" + TIME_RE)
 
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = wordset(
     """mr mrs ms dr st gen adm amb sen gov lt col maj capt cmdr no nos vol vols pp p
-    jr sr messrs c ca approx fig cf op art para paras tel tels""".split()
+    jr sr messrs c ca approx fig cf op art para paras tel tels"""
 )
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[A-Z\"“\[])")
-_WORD_BEFORE = re.compile(r"(\S+)$")
+_AM_PM = re.compile(r"[ap]\.m")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]|[a-z]")
 
 
 def month_number(name: str) -> int | None:
@@ -139,29 +149,32 @@ def parse_time(text: str) -> tuple[dt.time | None, dt.time | None]:
     return start, None
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split editorial prose into sentences, sparing "U.S.", "Mr.", "John F. Kennedy".
+def iter_sentences(text: str) -> Iterator[str]:
+    """Yield the sentences of editorial prose, sparing "U.S.", "Mr.", "John F. Kennedy".
 
     A full stop after "a.m."/"p.m." followed by a capital ends a sentence
     ("Received at 8:57 a.m. Repeated to …"); other dotted abbreviations and
     single initials do not.  A parenthesis after a full stop stays with the
-    sentence before it: "… at 11:09 p.m. (Johnson Library)".
+    sentence before it: "… at 11:09 p.m. (Johnson Library)".  Lazy, so that a
+    caller who needs only the first sentences of a long paragraph pays for those.
     """
-    out: list[str] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        word_m = _WORD_BEFORE.search(text, start, m.start() + 1)
-        word = word_m.group(1) if word_m else ""
+        stop = m.start() + 1
+        space = max(text.rfind(" ", start, stop), text.rfind("\n", start, stop))
+        word = text[space + 1 : stop]
         bare = word.rstrip(".").lower().lstrip("(\"'“[")
-        if re.fullmatch(r"[ap]\.m", bare):
-            pass
-        elif bare in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)+[a-z]|[a-z]", bare):
+        if not _AM_PM.fullmatch(bare) and (bare in _ABBREVIATIONS or _INITIALS.fullmatch(bare)):
             continue
         piece = text[start : m.end()].strip()
         if piece:
-            out.append(piece)
+            yield piece
         start = m.end()
     tail = text[start:].strip()
     if tail:
-        out.append(tail)
-    return out
+        yield tail
+
+
+def split_sentences(text: str) -> list[str]:
+    """All the sentences of ``text`` (see :func:`iter_sentences`)."""
+    return list(iter_sentences(text))
