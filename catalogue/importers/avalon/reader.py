@@ -47,10 +47,10 @@ def _decode(data: bytes) -> tuple[str, str]:
         try:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            line = _line_of(data, exc.start)
+            offset = exc.start + len(codecs.BOM_UTF8)
             raise ParseError(
-                f"undecodable text: invalid UTF-8 after a UTF-8 byte-order mark at byte {exc.start}",
-                line=line,
+                f"undecodable text: invalid UTF-8 after a UTF-8 byte-order mark at byte {offset}",
+                line=_line_of(data, offset),
             ) from None
     for encoding in ("utf-8", "cp1252", "latin-1"):
         try:
