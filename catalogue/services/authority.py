@@ -70,13 +70,19 @@ class AgentAuthority:
     def _load(self):
         if self._loaded:
             return
+        merged = []
         for agent in Agent.objects.only(
             "id", "kind", "authorised_name", "normalised_name", "merged_into_id"
         ):
             if agent.merged_into_id:
                 self._merged[agent.pk] = agent.merged_into_id
+                merged.append(agent)
             else:
                 self._index_agent(agent)
+        for agent in merged:
+            target = self._follow(agent.pk)
+            if target in self._agents:
+                self._by_name[agent.normalised_name].add(target)
         for agent_id, normalised, name_type in AgentName.objects.values_list(
             "agent_id", "normalised", "name_type"
         ):

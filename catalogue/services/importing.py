@@ -30,8 +30,7 @@ from catalogue.importers.avalon.errors import ParseError
 from catalogue.importers.records import ParsedDocument
 from catalogue.models import Document, ImportedFile, ImportRun
 
-from .catalogue_context import CatalogueContext
-from .cataloguing import UNCHANGED, catalogue_documents
+from .cataloguing import UNCHANGED, CatalogueContext, catalogue_documents
 
 FAILED = "failed"
 PARSED = "parsed"  # dry run: parsed, nothing written
@@ -319,6 +318,7 @@ def _store_one_by_one(batch, run, context, publish, fail_fast, settle) -> bool:
                 result.outcome, result.document_id = outcome, document.pk
                 ImportedFile.objects.create(**_file_row(result, run))
         except Exception as exc:
+            context.reset()  # rows it cached may have been rolled back
             result.outcome, result.document_id = FAILED, None
             result.error = " ".join(f"could not be stored: {type(exc).__name__}: {exc}".split())
             ImportedFile.objects.create(**_file_row(result, run))

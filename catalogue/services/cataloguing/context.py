@@ -24,8 +24,7 @@ from catalogue.models import (
     UnitLevel,
 )
 from catalogue.normalise import normalise_name
-
-from .authority import AgentAuthority
+from catalogue.services.authority import AgentAuthority
 
 COLLECTION_FUZZY_THRESHOLD = 90.0
 

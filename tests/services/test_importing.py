@@ -1,0 +1,131 @@
+"""Import runs: per-file isolation, the run's record of itself, dry runs."""
+
+from pathlib import Path
+
+import pytest
+
+from catalogue import models as m
+from catalogue.services import importing
+from catalogue.services.importing import Source, discover, run_import
+
+SEEDS = Path(__file__).resolve().parent.parent / "data" / "seeds"
+TELCON = SEEDS / "000_edb94c0bc4a3a32d.txt"
+TELEGRAM = SEEDS / "003_4f44f1490693370c.txt"
+
+pytestmark = pytest.mark.django_db
+
+
+def seeds():
+    return [Source(path=str(p), fs_path=p) for p in (TELCON, TELEGRAM)]
+
+
+def test_run_is_recorded_with_files_checksums_and_counts(django_user_model):
+    user = django_user_model.objects.create(username="archivist")
+    summary = run_import(seeds(), user=user, options={"publish": False})
+
+    run = m.ImportRun.objects.get()
+    assert summary.run == run
+    assert (run.user, run.username, run.channel) == (user, "archivist", "command")
+    assert run.status == m.ImportRun.Status.SUCCEEDED and run.finished_at is not None
+    assert (run.files_read, run.created_count, run.failed_count) == (2, 2, 0)
+    assert run.parser_version == "avalon-1.0" or run.parser_version
+    files = list(run.files.order_by("path"))
+    assert [f.path for f in files] == [str(TELCON), str(TELEGRAM)]
+    assert all(
+        f.outcome == "created" and f.encoding == "utf-8" and len(f.checksum) == 64 for f in files
+    )
+    assert {f.document.source_file for f in files} == {str(TELCON), str(TELEGRAM)}
+    assert all(doc.import_run == run for doc in m.Document.objects.all())
+
+
+def test_failing_file_leaves_nothing_behind_and_others_import(monkeypatch):
+    real = importing.catalogue_documents
+
+    def fail_for_telcon(parsed_docs, **kwargs):
+        if any("000_" in p.source_file for p in parsed_docs):
+            real(parsed_docs, **kwargs)  # write everything, then fail: all must roll back
+            raise RuntimeError("disk full")
+        return real(parsed_docs, **kwargs)
+
+    monkeypatch.setattr(importing, "catalogue_documents", fail_for_telcon)
+    summary = run_import(seeds())
+
+    assert [f.outcome for f in summary.files] == ["failed", "created"]
+    failure = summary.failures[0]
+    assert failure.path == str(TELCON) and "disk full" in failure.error
+    assert "\n" not in failure.error
+    assert m.Document.objects.count() == 1
+    assert m.Document.objects.get().source_file == str(TELEGRAM)
+    assert not m.ArchivalUnit.objects.filter(title="Telcons--Cuba").exists()
+    assert not m.Agent.objects.filter(authorised_name="Stevenson").exists()
+    run = summary.run
+    run.refresh_from_db()
+    assert run.status == m.ImportRun.Status.PARTIAL
+    assert (run.created_count, run.failed_count) == (1, 1)
+    assert run.files.get(outcome="failed").error == failure.error
+
+
+def test_bad_files_fail_with_one_line_errors(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (tmp_path / "huge.txt").write_bytes(b"The Cuban Missile Crisis\n" + b"x" * 20000)
+    summary = run_import(discover([str(tmp_path), str(TELEGRAM)]), max_bytes=15000)
+
+    by_name = {Path(f.path).name: f for f in summary.files}
+    assert by_name[TELEGRAM.name].outcome == "created"
+    assert "empty" in by_name["empty.txt"].error
+    assert "binary" in by_name["binary.txt"].error
+    assert "too large" in by_name["huge.txt"].error
+    for name in ("empty.txt", "binary.txt", "huge.txt"):
+        assert by_name[name].failed and "\n" not in by_name[name].error
+    assert m.ImportedFile.objects.filter(outcome="failed").count() == 3
+
+
+def test_wrong_encoding_is_decoded_and_recorded(tmp_path):
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes(
+        TELEGRAM.read_bytes().replace(b"pleasantries", "pleasantries \u2014 ".encode("cp1252"))
+    )
+    summary = run_import(discover([str(path)]))
+    assert summary.files[0].outcome == "created"
+    assert m.ImportedFile.objects.get().encoding == "cp1252"
+
+
+def test_dry_run_writes_nothing():
+    summary = run_import(seeds(), dry_run=True, keep_parsed=True)
+    assert [f.outcome for f in summary.files] == ["parsed", "parsed"]
+    assert summary.run is None
+    assert not m.ImportRun.objects.exists() and not m.Document.objects.exists()
+    assert not m.Agent.objects.exists()
+    assert summary.files[1].parsed.message_number == "1581"
+
+
+def test_reimport_is_unchanged_and_changed_file_updates(tmp_path):
+    run_import(seeds())
+    again = run_import(seeds())
+    assert [f.outcome for f in again.files] == ["unchanged", "unchanged"]
+    assert m.Document.objects.count() == 2
+
+    copy = tmp_path / TELEGRAM.name
+    copy.write_bytes(TELEGRAM.read_bytes().replace(b"Kuznetsov smiled.", b"Kuznetsov laughed."))
+    changed = run_import(discover([str(copy)]))
+    assert changed.files[0].outcome == "updated"
+    assert m.Document.objects.count() == 2
+
+
+def test_fail_fast_stops_at_first_failure(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"")
+    (tmp_path / "b.txt").write_bytes(TELEGRAM.read_bytes())
+    summary = run_import(discover([str(tmp_path)]), fail_fast=True)
+    assert [Path(f.path).name for f in summary.files] == ["a.txt"]
+    assert not m.Document.objects.exists()
+
+
+def test_discover_expands_directories_and_globs_and_reports_missing(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.txt").write_text("x")
+    (tmp_path / "y.txt").write_text("y")
+    (tmp_path / "z.md").write_text("z")
+    found = discover([str(tmp_path), str(tmp_path / "*.txt"), str(tmp_path / "nope.txt")])
+    assert [Path(s.path).name for s in found] == ["x.txt", "y.txt", "nope.txt"]
+    assert found[-1].error == "no such file or directory"
