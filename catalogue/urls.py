@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from catalogue.views import pages
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path(
         "repositories/<slug:slug>/", pages.RepositoryDetailView.as_view(), name="repository-detail"
     ),
+    path("", include("catalogue.formats_urls")),
 ]

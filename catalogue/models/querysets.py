@@ -91,6 +91,27 @@ class DocumentQuerySet(models.QuerySet):
             ),
         )
 
+    def harvestable(self):
+        """What OAI-PMH exposes: published records, and withdrawn ones (as deleted
+        records, so harvesters learn to drop them). Drafts are never announced."""
+        return self.filter(status__in=[PUBLISHED, "withdrawn"])
+
+    def with_description(self):
+        """What a description row shows (finding-aid component, Dublin Core record,
+        CSV row): the card plus caveats, subjects, agents and page images, in a fixed
+        number of queries."""
+        from .provenance import DocumentAgent
+
+        return self.with_card().prefetch_related(
+            "caveats",
+            "subjects",
+            "digital_objects",
+            Prefetch(
+                "agent_roles",
+                queryset=DocumentAgent.objects.select_related("agent").order_by("sequence", "id"),
+            ),
+        )
+
     def search(self, query: str):
         """Full-text search through the configured backend (FTS5 or PostgreSQL)."""
         from catalogue.search import get_backend

@@ -1,0 +1,176 @@
+"""CSV for archivists who work in spreadsheets: one row per document or agent.
+
+The export's columns are exactly what the import reads back (read-only columns such
+as ``url`` are accepted and ignored), so export → edit in a spreadsheet → import is a
+round trip. Writing happens only in ``catalogue.services.csv_import``.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from catalogue.models import Agent, ArchivalUnit, Document
+
+from . import iso_date, url_for
+
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    help: str
+    read_only: bool = False
+    required: bool = False
+
+
+DOCUMENT_COLUMNS = (
+    Column("id", "Catalogue number. Empty: create a new draft record; a number: update it."),
+    Column("version", "Record version at export; the update is refused if it changed since."),
+    Column("title", "Title (heading) of the document.", required=True),
+    Column("doc_type", "Document type, by key or label (telegram, Letter …)."),
+    Column("collection", "Collection name, or one of its recorded variant spellings."),
+    Column("date", "YYYY, YYYY-MM or YYYY-MM-DD; the precision follows the form."),
+    Column("date_text", "The date as written in the source."),
+    Column("date_certainty", "certain, probable, inferred or conjectural."),
+    Column("date_note", "How an uncertain date was arrived at (required if not certain)."),
+    Column("time", "HH:MM (24-hour clock)."),
+    Column("place", "Place of writing or sending."),
+    Column("sender", "Sender, by any recorded name of an existing agent."),
+    Column("recipient", "Recipient, by any recorded name of an existing agent."),
+    Column("classification", "Classification level at the time (Secret, Top Secret …)."),
+    Column("caveats", "Caveats and precedence, separated by ';' (Eyes Only; Niact)."),
+    Column("subjects", "Subject headings separated by ';' (new ones are created)."),
+    Column("unit_id", "Number of the archival unit (file) the original is filed in."),
+    Column("unit", "The unit's path, for reading.", read_only=True),
+    Column("repository", "The holding repository, for reading.", read_only=True),
+    Column("message_number", "Telegram or message number."),
+    Column("subject_line", "The Subject: line."),
+    Column("item_reference", "Item reference within the unit."),
+    Column("source_note", "The Source: paragraph, verbatim."),
+    Column("transmission_note", "Sent to / repeated to."),
+    Column("editorial_note", "Editorial remarks of the source note."),
+    Column("status", "Publication status, for reading (imports never publish).", read_only=True),
+    Column("url", "Public address of the record, for reading.", read_only=True),
+)
+
+AGENT_COLUMNS = (
+    Column("id", "Authority record number. Empty: create a new record; a number: update it."),
+    Column("authorised_name", "Authorised form of the name.", required=True),
+    Column("kind", "person, organisation or family."),
+    Column("sort_name", "Name as sorted (Rusk, Dean)."),
+    Column("dates", "Life or existence dates."),
+    Column("variant_names", "Other forms of the name separated by ';' (added, never removed)."),
+    Column("biographical_note", "Biographical or administrative history."),
+    Column("document_count", "Published documents naming the agent, for reading.", read_only=True),
+    Column("url", "Public address of the record, for reading.", read_only=True),
+)
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in (value or "").split(LIST_SEPARATOR) if item.strip()]
+
+
+def join_list(values) -> str:
+    return f"{LIST_SEPARATOR} ".join(values)
+
+
+def _unit_labels() -> dict[int, str]:
+    """Path label of every unit ("Ball Papers › Lot 74 D 272 › Telcons--Cuba"), one query."""
+    units = {u.pk: u for u in ArchivalUnit.objects.only("pk", "title", "tree_path")}
+    labels = {}
+    for pk, unit in units.items():
+        ids = [int(part) for part in unit.tree_path.strip("/").split("/") if part]
+        labels[pk] = " › ".join(units[i].title for i in ids if i in units)
+    return labels
+
+
+def document_rows(queryset, base_url: str):
+    """One dict per document of ``queryset`` (narrowed with ``with_description()``)."""
+    labels = _unit_labels()
+    for document in queryset:
+        yield {
+            "id": document.pk,
+            "version": document.version,
+            "title": document.title,
+            "doc_type": document.doc_type.key,
+            "collection": document.collection.name,
+            "date": iso_date(document.date, document.date_precision),
+            "date_text": document.date_text,
+            "date_certainty": document.date_certainty,
+            "date_note": document.date_note,
+            "time": document.time.strftime("%H:%M") if document.time else "",
+            "place": document.place,
+            "sender": document.sender.authorised_name if document.sender else "",
+            "recipient": document.recipient.authorised_name if document.recipient else "",
+            "classification": document.classification.name if document.classification else "",
+            "caveats": join_list(c.name for c in document.caveats.all()),
+            "subjects": join_list(s.name for s in document.subjects.all()),
+            "unit_id": document.unit_id or "",
+            "unit": labels.get(document.unit_id, ""),
+            "repository": document.unit.repository.name if document.unit_id else "",
+            "message_number": document.message_number,
+            "subject_line": document.subject_line,
+            "item_reference": document.item_reference,
+            "source_note": document.source_note,
+            "transmission_note": document.transmission_note,
+            "editorial_note": document.editorial_note,
+            "status": document.status,
+            "url": url_for(base_url, "document-detail", pk=document.pk, slug=document.slug),
+        }
+
+
+def agent_rows(queryset, base_url: str):
+    """One dict per agent of ``queryset`` (annotated ``with_public_document_counts()``,
+    names prefetched)."""
+    for agent in queryset:
+        variants = [n.name for n in agent.names.all() if n.normalised != agent.normalised_name]
+        yield {
+            "id": agent.pk,
+            "authorised_name": agent.authorised_name,
+            "kind": agent.kind,
+            "sort_name": agent.sort_name,
+            "dates": agent.dates,
+            "variant_names": join_list(variants),
+            "biographical_note": agent.biographical_note,
+            "document_count": getattr(agent, "public_document_count", ""),
+            "url": url_for(base_url, "agent-detail", pk=agent.pk, slug=agent.slug),
+        }
+
+
+def public_documents():
+    return Document.objects.published().with_description().order_by("pk")
+
+
+def all_documents():
+    return Document.objects.with_description().order_by("pk")
+
+
+def public_agents():
+    return (
+        Agent.objects.public()
+        .with_public_document_counts()
+        .prefetch_related("names")
+        .order_by("pk")
+    )
+
+
+def all_agents():
+    return Agent.objects.with_public_document_counts().prefetch_related("names").order_by("pk")
+
+
+def write_csv(rows, columns, out) -> int:
+    """Write ``rows`` to the text stream ``out``; returns the number of rows."""
+    writer = csv.DictWriter(out, fieldnames=[c.name for c in columns], lineterminator="\r\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def to_string(rows, columns) -> str:
+    out = io.StringIO()
+    write_csv(rows, columns, out)
+    return out.getvalue()

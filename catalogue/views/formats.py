@@ -1,0 +1,180 @@
+"""The exchange formats over HTTP. Each view asks its format module for the records and
+the serialisation; only published records are ever served."""
+
+import json
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
+
+from catalogue.formats import csv as csv_format
+from catalogue.formats import eac, ead, iiif, oai, prov, request_base_url, url_for
+from catalogue.models import ArchivalUnit, Document
+
+XML = "application/xml; charset=utf-8"
+
+
+class DataFormatsView(TemplateView):
+    """The "Data and formats" page: every format, what it is for, and where it lives."""
+
+    template_name = "catalogue/formats/data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["example_document"] = Document.objects.published().order_by("pk").first()
+        context["example_unit"] = ArchivalUnit.objects.public().order_by("tree_path").first()
+        agents = eac.agents_for_eac().order_by("pk")
+        context["example_agent"] = agents.first()
+        image_documents = iiif.documents_for_manifest().filter(digital_objects__isnull=False)
+        context["example_manifest_document"] = image_documents.order_by("pk").first()
+        context["oai_url"] = url_for(request_base_url(self.request), "oai")
+        context["document_columns"] = csv_format.DOCUMENT_COLUMNS
+        context["agent_columns"] = csv_format.AGENT_COLUMNS
+        return context
+
+
+class UnitEADView(View):
+    def get(self, request, pk):
+        unit = get_object_or_404(
+            ArchivalUnit.objects.public().select_related("repository", "creator"), pk=pk
+        )
+        root = ead.unit_finding_aid(unit, request_base_url(request))
+        response = HttpResponse(ead.to_bytes(root), content_type=XML)
+        response["Content-Disposition"] = f'inline; filename="unit-{unit.pk}-ead.xml"'
+        return response
+
+
+class AgentEACView(View):
+    def get(self, request, pk):
+        agent = get_object_or_404(eac.agents_for_eac(), pk=pk)
+        if agent.merged_into_id:
+            return HttpResponseRedirect(url_for("", "agent-eac", pk=agent.merged_into_id))
+        root = eac.agent_record(agent, request_base_url(request))
+        return HttpResponse(eac.to_bytes(root), content_type=XML)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class OAIView(View):
+    """OAI-PMH accepts GET and (form-encoded) POST alike."""
+
+    def get(self, request):
+        return self.respond(request, request.GET)
+
+    def post(self, request):
+        return self.respond(request, request.POST)
+
+    def respond(self, request, params):
+        base_url = request_base_url(request)
+        body = oai.handle(params, base_url, url_for(base_url, "oai"))
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+
+
+RDF_TYPES = {"turtle": "text/turtle; charset=utf-8", "json-ld": "application/ld+json"}
+
+
+class DocumentProvView(View):
+    rdf_format = "turtle"
+
+    def get(self, request, pk):
+        document = get_object_or_404(prov.documents_for_prov(), pk=pk)
+        graph = prov.build_graph([document], request_base_url(request))
+        return HttpResponse(
+            prov.serialize(graph, self.rdf_format), content_type=RDF_TYPES[self.rdf_format]
+        )
+
+
+class CatalogueProvView(View):
+    """The whole published catalogue's provenance as one dump."""
+
+    rdf_format = "turtle"
+
+    def get(self, request):
+        graph = prov.build_graph(prov.documents_for_prov(), request_base_url(request))
+        response = HttpResponse(
+            prov.serialize(graph, self.rdf_format), content_type=RDF_TYPES[self.rdf_format]
+        )
+        extension = "ttl" if self.rdf_format == "turtle" else "jsonld"
+        response["Content-Disposition"] = f'inline; filename="catalogue-prov.{extension}"'
+        return response
+
+
+def _json(data):
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type='application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"',
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+class IIIFManifestView(View):
+    def get(self, request, pk):
+        document = get_object_or_404(iiif.documents_for_manifest(), pk=pk)
+        if not document.digital_objects.all():
+            raise Http404("This document has no page images.")
+        return _json(iiif.manifest(document, request_base_url(request)))
+
+
+class IIIFImageBaseView(View):
+    def get(self, request, pk):
+        digital_object = get_object_or_404(iiif.digital_objects_for_images(), pk=pk)
+        target = url_for(request_base_url(request), "iiif-image-info", pk=digital_object.pk)
+        return HttpResponseRedirect(target, status=303)
+
+
+class IIIFImageInfoView(View):
+    def get(self, request, pk):
+        digital_object = get_object_or_404(iiif.digital_objects_for_images(), pk=pk)
+        response = _json(iiif.image_info(digital_object, request_base_url(request)))
+        response["Content-Type"] = (
+            'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+        )
+        return response
+
+
+class IIIFImageView(View):
+    def get(self, request, pk):
+        digital_object = get_object_or_404(iiif.digital_objects_for_images(), pk=pk)
+        try:
+            converted = iiif.jpeg_bytes(digital_object)
+            if converted is None:
+                response = FileResponse(digital_object.image.open("rb"), content_type="image/jpeg")
+            else:
+                response = HttpResponse(converted, content_type="image/jpeg")
+        except (FileNotFoundError, OSError):
+            raise Http404("The image file is missing.") from None
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class _CSVView(View):
+    columns = ()
+    filename = ""
+
+    def rows(self, base_url):
+        raise NotImplementedError
+
+    def get(self, request):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        csv_format.write_csv(self.rows(request_base_url(request)), self.columns, response)
+        return response
+
+
+class DocumentsCSVView(_CSVView):
+    columns = csv_format.DOCUMENT_COLUMNS
+    filename = "documents.csv"
+
+    def rows(self, base_url):
+        return csv_format.document_rows(csv_format.public_documents(), base_url)
+
+
+class AgentsCSVView(_CSVView):
+    columns = csv_format.AGENT_COLUMNS
+    filename = "agents.csv"
+
+    def rows(self, base_url):
+        return csv_format.agent_rows(csv_format.public_agents(), base_url)
