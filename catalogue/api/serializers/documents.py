@@ -45,6 +45,7 @@ def document_record(doc, unit_paths) -> dict:
         "id": doc.pk,
         "url": public_url(doc),
         "title": doc.title,
+        "slug": doc.slug,
         "doc_type": doc.doc_type.key,
         "collection": doc.collection.name,
         "sender": ref(doc.sender),
@@ -328,6 +329,7 @@ class DocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Stable public identifier, kept by exports.")
     url = serializers.URLField(help_text="The public page.")
     title = serializers.CharField(help_text=TITLE)
+    slug = serializers.CharField(help_text="URL key of the public page.")
     doc_type = serializers.CharField(help_text="Document type key, e.g. 'telegram'.")
     collection = serializers.CharField(help_text="The published collection.")
     sender = AgentRefSerializer(allow_null=True, help_text="Sender or author.")
