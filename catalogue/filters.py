@@ -34,19 +34,19 @@ SORT_CHOICES = [
 class DocumentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     type = django_filters.ModelMultipleChoiceFilter(
-        field_name="doc_type",
+        field_name="doc_type__key",
         to_field_name="key",
         queryset=DocumentType.objects.all(),
         label="Document type",
     )
     classification = django_filters.ModelMultipleChoiceFilter(
-        field_name="classification",
+        field_name="classification__slug",
         to_field_name="slug",
         queryset=ClassificationLevel.objects.all(),
         label="Classification",
     )
     caveat = django_filters.ModelMultipleChoiceFilter(
-        field_name="caveats",
+        field_name="caveats__slug",
         to_field_name="slug",
         queryset=Caveat.objects.all(),
         label="Caveat or precedence",
@@ -79,7 +79,7 @@ class DocumentFilterSet(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     subject = django_filters.ModelMultipleChoiceFilter(
-        field_name="subjects",
+        field_name="subjects__slug",
         to_field_name="slug",
         queryset=Subject.objects.all(),
         label="Subject",

@@ -112,6 +112,20 @@ class DocumentQuerySet(models.QuerySet):
             ),
         )
 
+    def with_public_page(self):
+        """The public document page: ``with_detail`` plus the published documents that
+        point at this one (a draft's links must not show)."""
+        from .relations import DocumentRelation
+
+        return self.with_detail().prefetch_related(
+            Prefetch(
+                "incoming_relations",
+                queryset=DocumentRelation.objects.filter(source__status=PUBLISHED)
+                .select_related("source", "source__doc_type")
+                .order_by("source__date", "source_id"),
+            )
+        )
+
     def search(self, query: str):
         """Full-text search through the configured backend (FTS5 or PostgreSQL)."""
         from catalogue.search import get_backend

@@ -77,6 +77,12 @@ class SearchBackend:
         """Rebuild the whole index from the documents table; return the row count."""
         return 0
 
+    def clear(self):
+        """Empty the index (``rebuild`` and the management command start here)."""
+
+    def indexed_count(self) -> int:
+        return 0
+
     def _filter(self, queryset, parsed: ParsedQuery):
         raise NotImplementedError
 

@@ -68,6 +68,10 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"SELECT count(*) FROM {PG_TABLE}")
             return cursor.fetchone()[0]
 
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PG_TABLE}")
+
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {PG_TABLE}")

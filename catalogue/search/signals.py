@@ -18,5 +18,5 @@ def ensure_search_index(sender, using="default", **kwargs):
         return
     schema.install(connection)
     backend = get_backend()
-    if hasattr(backend, "indexed_count") and backend.indexed_count() != Document.objects.count():
+    if backend.indexed_count() != Document.objects.count():
         backend.rebuild()

@@ -69,6 +69,10 @@ class SQLiteFTSBackend(SearchBackend):
             cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
             return cursor.fetchone()[0]
 
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")

@@ -1,0 +1,54 @@
+"""Rebuild the full-text index from the documents table.
+
+The index is kept in sync by database triggers; this command is for repair (after a
+restore, a raw SQL load, or a change to what is indexed) and for checking drift.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from catalogue.models import Document
+from catalogue.search import get_backend, schema
+
+BATCH = 500
+
+
+class Command(BaseCommand):
+    help = "Rebuild the full-text search index (SQLite FTS5 or PostgreSQL tsvector)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report how many documents would be indexed and the current drift; write nothing.",
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        backend = get_backend()
+        if not schema.is_installed(connection):
+            raise CommandError(
+                f"No search index table on this {connection.vendor} database: run `migrate` first."
+            )
+        total = Document.objects.count()
+        indexed = backend.indexed_count()
+        if dry_run:
+            self.stdout.write(
+                f"Dry run: would index {total} documents with {backend.name} "
+                f"(index now holds {indexed} rows)."
+            )
+            return
+        ids = list(Document.objects.order_by("pk").values_list("pk", flat=True))
+        with transaction.atomic():
+            schema.install(connection)
+            backend.clear()
+            batches = range(0, len(ids), BATCH)
+            if self.stdout.isatty():
+                from tqdm import tqdm
+
+                batches = tqdm(batches, unit="batch", desc="Indexing")
+            for start in batches:
+                backend.index_documents(ids[start : start + BATCH])
+            count = backend.indexed_count()
+        self.stdout.write(
+            self.style.SUCCESS(f"Indexed {count} of {total} documents with {backend.name}.")
+        )

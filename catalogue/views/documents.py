@@ -1,0 +1,173 @@
+"""The document page, its tombstone when withdrawn, and its public history."""
+
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.generic import DetailView, View
+
+from catalogue.models import Document, EventType
+from catalogue.models.common import PublicationStatus
+
+from . import presentation
+
+
+def tombstone(request, document_id: int, reason: str):
+    """A withdrawn record keeps its URL (so citations resolve) but shows nothing else."""
+    return TemplateResponse(
+        request,
+        "catalogue/document_withdrawn.html",
+        {"document_id": document_id, "reason": reason},
+        status=410,
+    )
+
+
+def withdrawn_reason_or_404(pk) -> str:
+    withdrawn = (
+        Document.objects.withdrawn().filter(pk=pk).values_list("withdrawn_reason", flat=True)
+    )
+    for reason in withdrawn:
+        return reason
+    raise Http404("No published document with this number.")
+
+
+class DocumentDetailView(DetailView):
+    template_name = "catalogue/document_detail.html"
+    context_object_name = "document"
+
+    def get_queryset(self):
+        return Document.objects.published().with_public_page()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_queryset().select_related("import_run").get(pk=kwargs["pk"])
+        except Document.DoesNotExist:
+            return tombstone(request, kwargs["pk"], withdrawn_reason_or_404(kwargs["pk"]))
+        if self.object.slug != kwargs.get("slug"):
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document = self.object
+        unit = document.unit
+        ancestors = unit.ancestors() if unit else []
+        url = self.request.build_absolute_uri(document.get_absolute_url())
+        location = presentation.location_label(unit, ancestors)
+        footnotes = list(document.footnotes.all())
+        body = presentation.render_body(document.text, [f.number for f in footnotes])
+        roles = {}
+        for role in document.agent_roles.all():
+            roles.setdefault(role.get_role_display(), []).append(role)
+        events = list(document.events.all())
+        related = [
+            relation
+            for relation in document.relations.all()
+            if (relation.target and relation.target.status == PublicationStatus.PUBLISHED)
+            or relation.target_label
+        ]
+        catalogued = next((e for e in events if e.event_type == EventType.CATALOGUED), None)
+        context.update(
+            unit=unit,
+            ancestors=ancestors,
+            absolute_url=url,
+            body=body.html,
+            footnotes=[(f, body.referenced.get(f.number)) for f in footnotes],
+            agents_by_role=roles,
+            events=events,
+            related=related,
+            cited_by=list(document.incoming_relations.all()),
+            source_note=presentation.link_phrases(
+                document.source_note, presentation.location_links(unit, ancestors)
+            ),
+            citation=presentation.chicago_citation(
+                document, location=location, url=url, today=timezone.localdate()
+            ),
+            json_ld=presentation.json_ld(
+                document, url=url, unit=unit, ancestors=ancestors, request=self.request
+            ),
+            dublin_core=presentation.dublin_core(document, url=url, location=location),
+            display_time=presentation.display_time(document),
+            catalogued_event=catalogued,
+            source_file_name=(document.source_file or "").rsplit("/", 1)[-1],
+            pages=list(document.digital_objects.all()),
+        )
+        return context
+
+
+class DocumentRedirectView(View):
+    """``/documents/<pk>/`` — the short form of a stable URL."""
+
+    def get(self, request, pk):
+        document = Document.objects.published().only("pk", "slug").filter(pk=pk).first()
+        if document is None:
+            return tombstone(request, pk, withdrawn_reason_or_404(pk))
+        return redirect(document, permanent=True)
+
+
+# Fields whose changes the public history names; internal bookkeeping is left out.
+HISTORY_FIELDS = [
+    "title",
+    "doc_type",
+    "sender",
+    "recipient",
+    "place",
+    "date",
+    "date_precision",
+    "date_certainty",
+    "date_text",
+    "date_note",
+    "time",
+    "time_text",
+    "message_number",
+    "subject_line",
+    "routing",
+    "text",
+    "source_note",
+    "unit",
+    "item_reference",
+    "classification",
+    "received_text",
+    "received_time",
+    "transmission_note",
+    "editorial_note",
+]
+
+
+class DocumentHistoryView(View):
+    """The public part of a record's history: when it was published and revised, and
+    which described fields changed — never the content of unpublished states, never a
+    member of staff's name."""
+
+    def get(self, request, pk):
+        document = Document.objects.published().filter(pk=pk).first()
+        if document is None:
+            return tombstone(request, pk, withdrawn_reason_or_404(pk))
+        records = list(document.history.order_by("history_date", "history_id"))
+        labels = {name: Document._meta.get_field(name).verbose_name for name in HISTORY_FIELDS}
+        revisions, previous_public = [], None
+        for record in records:
+            if record.status != PublicationStatus.PUBLISHED:
+                continue
+            if previous_public is None:
+                revisions.append({"date": record.history_date, "kind": "published", "fields": []})
+            else:
+                changed = [
+                    labels[name]
+                    for name in HISTORY_FIELDS
+                    if getattr(record, _attname(name)) != getattr(previous_public, _attname(name))
+                ]
+                if changed:
+                    revisions.append(
+                        {"date": record.history_date, "kind": "revised", "fields": changed}
+                    )
+            previous_public = record
+        return TemplateResponse(
+            request,
+            "catalogue/document_history.html",
+            {"document": document, "revisions": list(reversed(revisions))},
+        )
+
+
+def _attname(name: str) -> str:
+    return Document._meta.get_field(name).attname

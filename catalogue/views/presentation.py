@@ -1,0 +1,223 @@
+"""Turning a document's stored text into the page a reader sees.
+
+Pure functions over already-fetched objects: they never query, so a page's query count
+does not depend on how many footnotes, agents or events a document has.
+"""
+
+import datetime
+import html
+import json
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+
+MARKER = re.compile(r"\((\d{1,3})\)")
+SPEAKER = re.compile(r"^((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,3}):\s")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass
+class RenderedText:
+    html: SafeString
+    referenced: dict[int, str]  # footnote number -> id of its first marker
+
+
+def render_body(text: str, footnote_numbers) -> RenderedText:
+    """Paragraphs with speaker labels set off, and ``(n)`` markers turned into links to
+    footnote ``n`` (only for numbers that have a footnote, so "(a)" lists stay text)."""
+    numbers = set(footnote_numbers)
+    seen: dict[int, int] = {}
+    referenced: dict[int, str] = {}
+
+    def marker(match: re.Match) -> str:
+        number = int(match.group(1))
+        if number not in numbers:
+            return match.group(0)
+        seen[number] = seen.get(number, 0) + 1
+        ref_id = f"fnref-{number}" if seen[number] == 1 else f"fnref-{number}-{seen[number]}"
+        referenced.setdefault(number, ref_id)
+        return (
+            f'<sup class="fn-ref" id="{ref_id}"><a href="#fn-{number}" '
+            f'aria-label="Footnote {number}">{number}</a></sup>'
+        )
+
+    paragraphs = []
+    for block in PARAGRAPH_BREAK.split((text or "").strip()):
+        if not block.strip():
+            continue
+        escaped = html.escape(block.strip(), quote=False)
+        escaped = SPEAKER.sub(r'<strong class="speaker">\1:</strong> ', escaped, count=1)
+        escaped = MARKER.sub(marker, escaped).replace("\n", "<br>\n")
+        paragraphs.append(f"<p>{escaped}</p>")
+    return RenderedText(mark_safe("\n".join(paragraphs)), referenced)  # noqa: S308
+
+
+def link_phrases(text: str, links: list[tuple[str, str]]) -> SafeString:
+    """Escape ``text`` and link the first occurrence of each label to its URL.
+
+    Longer labels win over the shorter labels they contain ("Ball Papers" over
+    "Ball"); spans never overlap.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for label, url in sorted({(lbl, u) for lbl, u in links if lbl}, key=lambda x: -len(x[0])):
+        start = text.find(label)
+        while start != -1:
+            end = start + len(label)
+            if all(end <= s or start >= e for s, e, _ in spans):
+                spans.append((start, end, url))
+                break
+            start = text.find(label, start + 1)
+    out, position = [], 0
+    for start, end, url in sorted(spans):
+        out.append(html.escape(text[position:start], quote=False))
+        out.append(f'<a href="{html.escape(url)}">{html.escape(text[start:end], quote=False)}</a>')
+        position = end
+    out.append(html.escape(text[position:], quote=False))
+    return mark_safe("".join(out))  # noqa: S308
+
+
+def location_links(unit, ancestors) -> list[tuple[str, str]]:
+    """(label, url) pairs for a document's repository and every unit above its file."""
+    if unit is None:
+        return []
+    links = [(unit.repository.name, unit.repository.get_absolute_url())]
+    for node in [*ancestors, unit]:
+        links.append((node.title, node.get_absolute_url()))
+        if node.identifier:
+            links.append((node.identifier, node.get_absolute_url()))
+    return links
+
+
+def location_label(unit, ancestors) -> str:
+    if unit is None:
+        return ""
+    parts = [unit.repository.name]
+    for node in [*ancestors, unit]:
+        parts.append(f"{node.title} ({node.identifier})" if node.identifier else node.title)
+    return ", ".join(parts)
+
+
+def creators(document) -> list:
+    """Agents who made the document: authors, senders, drafters, signers, in order."""
+    roles = {"author", "sender", "drafter", "signer"}
+    found = [ra.agent for ra in document.agent_roles.all() if ra.role in roles]
+    if not found and document.sender is not None:
+        found = [document.sender]
+    unique = []
+    for agent in found:
+        if agent not in unique:
+            unique.append(agent)
+    return unique
+
+
+def display_time(document) -> str:
+    if document.time_text:
+        return document.time_text
+    if document.time:
+        return document.time.strftime("%H:%M")
+    return ""
+
+
+def chicago_citation(document, *, location: str, url: str, today: datetime.date) -> str:
+    """A Chicago-style note for an archival document, ending with the stable URL."""
+    parts = []
+    names = [agent.authorised_name for agent in creators(document)]
+    if names:
+        parts.append(names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+        parts[-1] += ","
+    parts.append(f"“{document.title},”")
+    when = [document.place, document.display_date if document.date else "undated"]
+    if display_time(document):
+        when.append(display_time(document))
+    parts.append(", ".join(p for p in when if p))
+    if document.message_number:
+        parts[-1] += f", no. {document.message_number}"
+    parts[-1] += "."
+    if location:
+        parts.append(location + ".")
+    parts.append(f"{settings.CATALOGUE_SITE_NAME}, document {document.pk}, {url}")
+    parts.append(f"(accessed {today.strftime('%B')} {today.day}, {today.year}).")
+    return " ".join(parts)
+
+
+def iso_partial_date(value, precision: str) -> str:
+    if value is None:
+        return ""
+    if precision == "year":
+        return f"{value.year:04d}"
+    if precision == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def json_ld(document, *, url: str, unit, ancestors, request) -> SafeString:
+    """schema.org ArchiveComponent, escaped for a ``<script>`` element."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ArchiveComponent",
+        "@id": url,
+        "url": url,
+        "name": document.title,
+        "identifier": str(document.pk),
+        "inLanguage": "en",
+        "genre": document.doc_type.label,
+    }
+    date = iso_partial_date(document.date, document.date_precision)
+    if date:
+        data["dateCreated"] = date
+        data["temporalCoverage"] = date
+    people = creators(document)
+    if people:
+        data["creator"] = [
+            {
+                "@type": "Person" if agent.kind == "person" else "Organization",
+                "name": agent.authorised_name,
+                "url": request.build_absolute_uri(agent.get_absolute_url()),
+            }
+            for agent in people
+        ]
+    if document.place:
+        data["locationCreated"] = {"@type": "Place", "name": document.place}
+    if unit is not None:
+        repository = unit.repository
+        data["holdingArchive"] = {
+            "@type": "ArchiveOrganization",
+            "name": repository.name,
+            "url": request.build_absolute_uri(repository.get_absolute_url()),
+        }
+        data["isPartOf"] = {
+            "@type": "ArchiveComponent",
+            "name": location_label(unit, ancestors),
+            "url": request.build_absolute_uri(unit.get_absolute_url()),
+        }
+    subjects = [s.name for s in document.subjects.all()]
+    if subjects:
+        data["about"] = subjects
+    if document.updated_at:
+        data["dateModified"] = document.updated_at.date().isoformat()
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 - JSON with <, >, & escaped
+
+
+def dublin_core(document, *, url: str, location: str) -> list[tuple[str, str]]:
+    """DC.* meta elements (Zotero's embedded-metadata translator reads these)."""
+    meta = [("DC.title", document.title), ("DC.type", "Text"), ("DC.identifier", url)]
+    meta.append(("DC.type", document.doc_type.label))
+    date = iso_partial_date(document.date, document.date_precision)
+    if date:
+        meta.append(("DC.date", date))
+    for agent in creators(document):
+        meta.append(("DC.creator", agent.authorised_name))
+    for subject in document.subjects.all():
+        meta.append(("DC.subject", subject.name))
+    if document.place:
+        meta.append(("DC.coverage", document.place))
+    if location:
+        meta.append(("DC.source", location))
+    meta.append(("DC.publisher", settings.CATALOGUE_SITE_NAME))
+    meta.append(("DC.language", "en"))
+    meta.append(("DC.relation.isPartOf", str(document.collection)))
+    return meta

@@ -1,0 +1,71 @@
+"""``/search/``: full-text search with facets, every state a shareable URL."""
+
+from django.core.paginator import Paginator
+from django.views.generic import TemplateView
+
+from catalogue.filters import DocumentFilterSet
+from catalogue.models import Document
+from catalogue.search import get_backend
+
+PAGE_SIZE = 20
+PUBLIC_PARAMS = set(DocumentFilterSet.base_filters) - {"status"}
+
+
+class SearchView(TemplateView):
+    template_name = "catalogue/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = self.request.GET.copy()
+        for key in list(data):
+            if key not in PUBLIC_PARAMS and key != "page":
+                del data[key]
+        query = data.get("q", "").strip()
+        if not data.get("sort"):
+            data["sort"] = "relevance" if query else "date"
+        filterset = DocumentFilterSet(data, queryset=Document.objects.published().with_card())
+        results = filterset.qs if filterset.is_valid() else Document.objects.none()
+        paginator = Paginator(results, PAGE_SIZE)
+        page = paginator.get_page(data.get("page"))
+        hits = list(page.object_list)
+        snippets = get_backend().snippets([d.pk for d in hits], query) if query and hits else {}
+        active = data.copy()
+        active.pop("page", None)
+        context.update(
+            query=query,
+            filterset=filterset,
+            form=filterset.form,
+            page=page,
+            results=[(d, snippets.get(d.pk)) for d in hits],
+            facets=filterset.facets() if filterset.is_valid() else [],
+            params=active,
+            active_filters=active_filters(filterset, active),
+            errors=filterset.form.errors if not filterset.is_valid() else None,
+        )
+        return context
+
+
+def active_filters(filterset, params):
+    """(label, value shown, parameters to remove) for each filter in force."""
+    found = []
+    if not filterset.is_valid():
+        return found
+    data = filterset.form.cleaned_data
+    for name in ["type", "classification", "caveat", "subject"]:
+        for item in data.get(name) or []:
+            found.append((filterset.filters[name].label, str(item), {name: _key(item)}))
+    for name in ["repository", "unit"]:
+        if data.get(name):
+            found.append((filterset.filters[name].label, str(data[name]), {name: None}))
+    if data.get("agent"):
+        role = dict(filterset.filters["role"].extra["choices"]).get(data.get("role"), "")
+        label = f"{data['agent']}" + (f" ({role.lower()})" if role else "")
+        found.append(("Person or office", label, {"agent": None, "role": None}))
+    if data.get("date_from") or data.get("date_to"):
+        span = f"{data.get('date_from') or '…'} – {data.get('date_to') or '…'}"
+        found.append(("Dates", span, {"date_from": None, "date_to": None}))
+    return found
+
+
+def _key(item) -> str:
+    return getattr(item, "key", None) or getattr(item, "slug", None) or str(item.pk)
