@@ -3,7 +3,8 @@ import json
 import pytest
 from django.urls import reverse
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import namespace as rdf_ns
+from rdflib.namespace import RDF, RDFS
 
 from catalogue.formats import prov
 from catalogue.formats.prov import PROV
@@ -43,7 +44,7 @@ def test_document_graph_structure(archive, client):
     assert (created, RDF.type, PROV.Activity) in g
     assert (original, PROV.wasGeneratedBy, created) in g
     start = g.value(created, PROV.startedAtTime)
-    assert start.datatype == XSD.dateTime and str(start) == "1962-10-31T23:15:00"
+    assert start.datatype == rdf_ns.XSD.dateTime and str(start) == "1962-10-31T23:15:00"
     published = _node(doc, f"event-{archive.events.published.pk}")
     assert str(g.value(published, PROV.startedAtTime)) == "1996-01-01T00:00:00"
     assert str(g.value(published, PROV.endedAtTime)) == "1996-12-31T23:59:59"
