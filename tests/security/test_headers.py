@@ -69,7 +69,14 @@ def public_paths(document):
     paths = ["/", document.get_absolute_url()]
     if document.unit_id:
         paths.append(document.unit.get_absolute_url())
-    for name in ("catalogue:search", "catalogue:document-list", "catalogue:chronology"):
+    for name in (
+        "catalogue:search",
+        "catalogue:chronology",
+        "catalogue:agent-list",
+        "catalogue:repository-list",
+        "api-docs",
+        "api-redoc",
+    ):
         with contextlib.suppress(NoReverseMatch):  # pages other work may not have added
             paths.append(reverse(name))
     return paths
