@@ -1,7 +1,27 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Agent authority records: names, positions, identifiers; merging duplicates."""
 
-from catalogue.models import Agent, AgentIdentifier, AgentName, Position
+from django.contrib import admin
+
+from catalogue.models import Agent, AgentIdentifier, AgentName, MergeRecord, Position
+from catalogue.services import merging
+
+from .documents import HistoryChannelAdmin
+from .review import merge_action
+
+
+class MergedFilter(admin.SimpleListFilter):
+    title = "merged"
+    parameter_name = "merged"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Active records"), ("yes", "Merged into another record")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.active()
+        if self.value() == "yes":
+            return queryset.filter(merged_into__isnull=False)
+        return queryset
 
 
 class AgentNameInline(admin.TabularInline):
@@ -25,11 +45,13 @@ class AgentIdentifierInline(admin.TabularInline):
 
 
 @admin.register(Agent)
-class AgentAdmin(SimpleHistoryAdmin):
+class AgentAdmin(HistoryChannelAdmin):
     list_display = ["authorised_name", "kind", "dates", "needs_review", "merged_into"]
-    list_filter = ["kind", "needs_review"]
+    list_filter = ["kind", "needs_review", MergedFilter]
+    list_select_related = ["merged_into"]
+    actions = [merge_action(MergeRecord.Kind.AGENT, "Merge selected agents…")]
     search_fields = ["authorised_name", "sort_name", "names__name"]
-    readonly_fields = ["normalised_name", "import_run", "created_at", "updated_at"]
+    readonly_fields = ["normalised_name", "merged_into", "import_run", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["authorised_name"]}
     inlines = [AgentNameInline, PositionInline, AgentIdentifierInline]
     fieldsets = [
@@ -44,6 +66,9 @@ class AgentAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm(merging.PERMISSIONS[MergeRecord.Kind.AGENT])
 
 
 @admin.register(AgentName)

@@ -1,7 +1,12 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Repositories and their arrangement of archival units; merging duplicate units."""
 
-from catalogue.models import ArchivalUnit, Repository
+from django.contrib import admin
+
+from catalogue.models import ArchivalUnit, MergeRecord, Repository
+from catalogue.services import merging
+
+from .documents import HistoryChannelAdmin
+from .review import merge_action
 
 
 class ChildUnitInline(admin.TabularInline):
@@ -25,7 +30,7 @@ class TopUnitInline(admin.TabularInline):
 
 
 @admin.register(Repository)
-class RepositoryAdmin(SimpleHistoryAdmin):
+class RepositoryAdmin(HistoryChannelAdmin):
     list_display = ["name", "short_name", "url"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -33,13 +38,21 @@ class RepositoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ArchivalUnit)
-class ArchivalUnitAdmin(SimpleHistoryAdmin):
+class ArchivalUnitAdmin(HistoryChannelAdmin):
     list_display = ["title", "level", "identifier", "repository", "parent", "depth"]
     list_filter = ["level", "repository", "identifier_scheme"]
     search_fields = ["title", "identifier", "scope_note"]
     autocomplete_fields = ["parent", "creator", "repository"]
-    readonly_fields = ["tree_path", "depth", "import_run", "created_at", "updated_at"]
+    readonly_fields = [
+        "merged_into",
+        "tree_path",
+        "depth",
+        "import_run",
+        "created_at",
+        "updated_at",
+    ]
     list_select_related = ["repository", "parent"]
+    actions = [merge_action(MergeRecord.Kind.UNIT, "Merge selected units…")]
     inlines = [ChildUnitInline]
     fieldsets = [
         (None, {"fields": ["repository", "parent", "level", "title", "slug"]}),
@@ -61,3 +74,6 @@ class ArchivalUnitAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm(merging.PERMISSIONS[MergeRecord.Kind.UNIT])

@@ -45,6 +45,23 @@ class DigitalObject(models.Model):
         return f"Page {self.page_number} of document {self.document_id}"
 
 
+class FixityCheckQuerySet(models.QuerySet):
+    def latest_per_file(self):
+        """Only the most recent check of each stored file: an old failure that a later
+        check cleared is history, not a current problem."""
+        newest = (
+            FixityCheck.objects.filter(
+                digital_object=models.OuterRef("digital_object"), role=models.OuterRef("role")
+            )
+            .order_by("-checked_at", "-id")
+            .values("id")[:1]
+        )
+        return self.filter(id=models.Subquery(newest))
+
+    def failed(self):
+        return self.exclude(outcome=FixityCheck.Outcome.OK)
+
+
 class FixityCheck(models.Model):
     """The result of recomputing a stored file's checksum: archival fixity."""
 
@@ -67,6 +84,8 @@ class FixityCheck(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, db_index=True)
     expected = models.CharField(max_length=64)
     actual = models.CharField(max_length=64, blank=True)
+
+    objects = FixityCheckQuerySet.as_manager()
 
     class Meta:
         ordering = ["-checked_at"]

@@ -33,6 +33,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     permission: str
+    verb: str = ""
 
 
 TRANSITIONS = {
@@ -44,6 +45,7 @@ TRANSITIONS = {
             (PublicationStatus.DRAFT,),
             PublicationStatus.IN_REVIEW,
             CHANGE_PERMISSION,
+            "Submit for review",
         ),
         Transition(
             "publish",
@@ -51,6 +53,7 @@ TRANSITIONS = {
             (PublicationStatus.IN_REVIEW,),
             PublicationStatus.PUBLISHED,
             PUBLISH_PERMISSION,
+            "Publish",
         ),
         Transition(
             "withdraw",
@@ -58,6 +61,7 @@ TRANSITIONS = {
             (PublicationStatus.PUBLISHED,),
             PublicationStatus.WITHDRAWN,
             WITHDRAW_PERMISSION,
+            "Withdraw",
         ),
         Transition(
             "return_to_draft",
@@ -65,6 +69,7 @@ TRANSITIONS = {
             (PublicationStatus.IN_REVIEW, PublicationStatus.WITHDRAWN),
             PublicationStatus.DRAFT,
             PUBLISH_PERMISSION,
+            "Return to draft",
         ),
     ]
 }
