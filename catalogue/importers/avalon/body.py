@@ -132,9 +132,10 @@ def _addressing(paragraphs: list[str], facts: BodyFacts, doc_type: str) -> None:
     for para in queue:
         for sentence in iter_sentences(para):
             s = " ".join(sentence.split()).rstrip(".").strip()
-            subject = _SUBJECT.match(s)
+            subject = _SUBJECT.match(sentence.strip())
             if subject:
-                facts.subject = facts.subject or subject.group("s")
+                first_line = subject.group("s").split("\n", 1)[0]
+                facts.subject = facts.subject or " ".join(first_line.split()).rstrip(".")
                 continue
             reference = _REFERENCE.match(s)
             if reference and len(s) < 200:
@@ -161,10 +162,13 @@ def resolve_speaker(label: str, parties: list[ParsedAgent]) -> ParsedAgent:
     people = [p for p in parties if p.kind == PERSON]
     bare = _HONORIFIC.sub("", label).strip()
     norm = normalise_name(bare)
-    for person in people:
-        names = {normalise_name(person.name), normalise_name(person.name).split(" ")[-1]}
-        if norm in names:
-            return person
+    last = norm.rsplit(" ", 1)[-1]
+    for strict in (True, False):
+        for person in people:
+            full = normalise_name(person.name)
+            names = {full, full.rsplit(" ", 1)[-1]}
+            if norm in names or (not strict and last in names):
+                return person
     expanded = _expand(label)
     if expanded:
         matches = [p for p in people if p.office and normalise_name(p.office).startswith(expanded)]

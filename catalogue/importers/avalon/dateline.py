@@ -42,6 +42,8 @@ _PLACE = re.compile(r"^[A-Z][\w.'’\- ]{0,40}(?:,\s*[A-Z][\w.'’\- ]{0,30})?$"
 _TIME_PREFIX = re.compile(r"^\s*(?:,|-{1,2}|–|—)?\s*")
 _PROBABLE = re.compile(r"\b(?:probably|circa|ca\.|c\.|about)\s*", re.I)
 _AMPM_END = re.compile(r"[ap]\.\s?m\.$", re.I)
+_PLACE_PARTICLES = frozenset({"of", "de", "la", "le", "du", "am", "on", "upon", "sur", "the", "del"})
+_NOT_PLACE = frozenset({"Dear", "Mr.", "Mrs.", "Dr.", "Sir", "Madam", "He", "She", "We", "I"})
 MAX_DATELINE = 120
 
 
@@ -62,8 +64,12 @@ def _clean_place(text: str) -> str | None:
         return ""
     if not _PLACE.match(place) or any(ch.isdigit() for ch in place):
         return None
-    if len(place.split()) > 6:
+    words = place.replace(",", " ").split()
+    if len(words) > 6:
         return None
+    for word in words:
+        if word in _NOT_PLACE or not (word[:1].isupper() or word in _PLACE_PARTICLES):
+            return None
     return place
 
 

@@ -23,6 +23,7 @@ import re
 from catalogue.importers.avalon.location import find_locations
 from catalogue.importers.avalon.textutil import (
     MONTH_RE,
+    iter_sentences,
     WEEKDAY_RE,
     month_number,
     nearest_date,
@@ -45,7 +46,10 @@ _DOCUMENT = re.compile(
 _PRINTED_AS = re.compile(r"\bprinted\s+(?:as|in)\s+$", re.I)
 _SEMICOLON = re.compile(r";\s+")
 _SENTENCE = re.compile(r"\.\s+(?=[A-Z])")
-_CLAUSE = re.compile(r";\s+|\.\s+(?=[A-Z])")
+_FRUS = re.compile(
+    r"(?P<title>(?:Foreign Relations(?: of the United States)?|FRUS),\s*\d{4}(?:\s*[-–]\s*\d{2,4})?"
+    r",\s*(?:vol\.|volume)\s*[IVXL\d]+(?:,\s*Part\s+\d+)?)(?:,\s*(?P<doc>Documents?\s+\d+))?"
+)
 _ABBREV_END = re.compile(r"\b(?:[A-Z]|vol|No|pp?)\.$")
 _DASH = re.compile(r"\s*[-–]\s*")
 _DIGITS = re.compile(r"\d+")
@@ -119,11 +123,31 @@ def printed_citations(text: str) -> list[ParsedPrintedCitation]:
     return found
 
 
+def _clauses(text: str) -> list[str]:
+    return [c for sentence in iter_sentences(text) for c in _SEMICOLON.split(sentence)]
+
+
+def frus_citations(text: str) -> list[ParsedPrintedCitation]:
+    """References to other FRUS volumes: "Foreign Relations, 1961-1963, vol. VI, Document 67"."""
+    found = []
+    for m in _FRUS.finditer(text):
+        year = _YEAR.search(m.group("title"))
+        found.append(
+            ParsedPrintedCitation(
+                title=m.group("title"),
+                year=int(year.group(1)) if year else None,
+                pages=m.group("doc") or "",
+                text=m.group(0),
+            )
+        )
+    return found
+
+
 def cross_references(text: str) -> tuple[list[int], list[int]]:
     """("Document N" numbers of this volume, the subset "printed as Document N")."""
     refs: list[int] = []
     printed: list[int] = []
-    for clause in _CLAUSE.split(text):
+    for clause in _clauses(text):
         if _OTHER_VOLUME.search(clause):
             continue
         for m in _DOCUMENT.finditer(clause):
@@ -142,6 +166,9 @@ def parse_footnote(number: int, text: str, reference: dt.date | None) -> ParsedF
     is_date, resolved = resolve_date(text, reference)
     refs, printed = ([], []) if is_date else cross_references(text)
     citations = [] if is_date else printed_citations(text)
+    if not is_date:
+        known = {c.title for c in citations}
+        citations += [c for c in frus_citations(text) if c.title not in known]
     locations = [] if is_date else find_locations(text)
     if is_date:
         kind = "date"

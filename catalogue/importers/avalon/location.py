@@ -192,6 +192,12 @@ def parse_location(text: str) -> ParsedLocation:
             # Library style: collection, optional series, then one file.
             units.append(ParsedUnitRef(seg, "collection"))
             j = i + 1
+            if j < len(segments) and _IDENTIFIER.match(segments[j]):
+                units[-1].identifier = segments[j]
+                units[-1].identifier_scheme = _scheme(segments[j])
+                identified, library_style = True, False
+                i += 2
+                continue
             if (
                 j < len(segments)
                 and (_SERIES_HINT.search(segments[j]) or segments[j] in _KNOWN_SERIES)
