@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import AllowAny
@@ -58,7 +59,12 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+# Token first, so an unauthenticated write gets 401 with a WWW-Authenticate challenge.
+AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+
 class CatalogueViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+    authentication_classes = AUTHENTICATION
     pagination_class = CataloguePagination
     permission_classes = [ModelPermissionsOrAnonReadOnly]
     throttle_classes = [AnonThrottle]
@@ -201,18 +207,27 @@ class DocumentViewSet(CatalogueViewSet):
                 subjects=subjects,
             )
         except StaleVersionError as exc:
-            raise Conflict({"detail": str(exc), "current_version": exc.current_version}) from exc
+            return self.stale(exc)
         return self.detail_response(document.pk)
 
     @extend_schema(responses={200: serializers.DocumentSerializer})
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
-    def perform_destroy(self, instance):
+    def destroy(self, request, *args, **kwargs):
+        document = self.get_object()
         try:
-            delete_document(document=instance, expected_version=version_from_if_match(self.request))
+            delete_document(document=document, expected_version=version_from_if_match(request))
         except StaleVersionError as exc:
-            raise Conflict({"detail": str(exc), "current_version": exc.current_version}) from exc
+            return self.stale(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @staticmethod
+    def stale(exc: StaleVersionError) -> Response:
+        return Response(
+            {"detail": str(exc), "current_version": exc.current_version},
+            status=status.HTTP_409_CONFLICT,
+        )
 
 
 @extend_schema(tags=["agents"])
@@ -298,6 +313,7 @@ class ProvenanceEventViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
     """Links of documents' provenance chains (written by the importer and curation)."""
 
     serializer_class = serializers.ProvenanceEventSerializer
+    authentication_classes = AUTHENTICATION
     filterset_class = filters.EventFilterSet
     pagination_class = CataloguePagination
     throttle_classes = [AnonThrottle]
@@ -317,6 +333,7 @@ class ImportRunViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """Import runs (staff only)."""
 
     serializer_class = serializers.ImportRunSerializer
+    authentication_classes = AUTHENTICATION
     filterset_class = filters.ImportRunFilterSet
     permission_classes = [StaffOnly]
     pagination_class = CataloguePagination
@@ -344,6 +361,7 @@ class ExportView(APIView):
     """The whole catalogue as newline-delimited JSON, streamed (published only for
     anonymous clients)."""
 
+    authentication_classes = AUTHENTICATION
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]
 

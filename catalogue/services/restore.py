@@ -362,8 +362,8 @@ class Restorer:
             slug=r["slug"],
             collection_id=self._lookup(self.collection_ids, r["collection"], "collection", r["id"]),
             doc_type_id=self._lookup(self.doc_type_ids, r["doc_type"], "document type", r["id"]),
-            sender_id=r["sender"]["id"] if r["sender"] else None,
-            recipient_id=r["recipient"]["id"] if r["recipient"] else None,
+            sender_id=r["sender_id"],
+            recipient_id=r["recipient_id"],
             place=r["place"],
             date=_date(date["value"]),
             date_precision=date["precision"],
@@ -429,10 +429,10 @@ class Restorer:
                         document_id=r["id"],
                         event_type=e["type"],
                         sequence=e["sequence"],
-                        date=_date(e["date"]["value"]),
-                        date_precision=e["date"]["precision"],
-                        date_certainty=e["date"]["certainty"],
-                        date_text=e["date"]["text"],
+                        date=_date(e["date"]),
+                        date_precision=e["date_precision"],
+                        date_certainty=e["date_certainty"],
+                        date_text=e["date_text"],
                         time=_time(e["time"]),
                         place=e["place"],
                         description=e["description"],
@@ -446,7 +446,7 @@ class Restorer:
                         import_run_id=e["import_run"],
                     )
                     events.append(event)
-                    event_agents.append((event, e["agents"]))
+                    event_agents.append((event, e["agent_roles"]))
             m.ProvenanceEvent.objects.bulk_create(events, batch_size=BATCH)
             m.EventAgent.objects.bulk_create(
                 [
@@ -476,7 +476,7 @@ class Restorer:
                 [
                     m.DocumentRelation(
                         source_id=r["id"],
-                        target_id=x["target"],
+                        target_id=x["target_id"],
                         relation_type=x["type"],
                         target_label=x["target_label"],
                         target_document_number=x["target_document_number"],

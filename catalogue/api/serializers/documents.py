@@ -9,33 +9,44 @@ export is a fixed number of queries.
 from rest_framework import serializers
 
 from catalogue.models import (
-    AgentRole,
     Caveat,
-    CitationKind,
     ClassificationLevel,
     Collection,
     DateCertainty,
     DatePrecision,
     Document,
     DocumentType,
-    FootnoteKind,
     PublicationStatus,
-    RelationType,
     Subject,
 )
 
 from .common import (
-    AgentRefSerializer,
     DocumentDateSerializer,
     ModelCleanMixin,
     hh_mm,
     iso_date,
     iso_datetime,
     public_url,
-    ref,
     unit_paths_from,
 )
+from .document_parts import (
+    CitationSerializer,
+    DocumentAgentSerializer,
+    FootnoteSerializer,
+    PageSerializer,
+    RelationSerializer,
+    SourceFileSerializer,
+    SourceSerializer,
+)
 from .provenance import EventShapeSerializer, event_record
+
+
+def relation_label(rel) -> str:
+    if rel.target_label:
+        return rel.target_label
+    if rel.target_document_number:
+        return f"Document {rel.target_document_number}"
+    return f"Document {rel.target_id}"
 
 
 def document_record(doc, unit_paths) -> dict:
@@ -48,8 +59,10 @@ def document_record(doc, unit_paths) -> dict:
         "slug": doc.slug,
         "doc_type": doc.doc_type.key,
         "collection": doc.collection.name,
-        "sender": ref(doc.sender),
-        "recipient": ref(doc.recipient),
+        "sender": doc.sender.authorised_name if doc.sender_id else None,
+        "sender_id": doc.sender_id,
+        "recipient": doc.recipient.authorised_name if doc.recipient_id else None,
+        "recipient_id": doc.recipient_id,
         "place": doc.place,
         "date": {
             "value": iso_date(doc.date),
@@ -100,7 +113,8 @@ def document_record(doc, unit_paths) -> dict:
         "relations": [
             {
                 "type": rel.relation_type,
-                "target": rel.target_id,
+                "target": relation_label(rel),
+                "target_id": rel.target_id,
                 "target_label": rel.target_label,
                 "target_document_number": rel.target_document_number,
                 "footnote": footnote_numbers.get(rel.footnote_id),
@@ -167,8 +181,10 @@ def document_summary(doc) -> dict:
         "title": doc.title,
         "doc_type": doc.doc_type.key,
         "collection": doc.collection.name,
-        "sender": ref(doc.sender),
-        "recipient": ref(doc.recipient),
+        "sender": doc.sender.authorised_name if doc.sender_id else None,
+        "sender_id": doc.sender_id,
+        "recipient": doc.recipient.authorised_name if doc.recipient_id else None,
+        "recipient_id": doc.recipient_id,
         "place": doc.place,
         "date": {
             "value": iso_date(doc.date),
@@ -187,99 +203,6 @@ def document_summary(doc) -> dict:
         "version": doc.version,
         "updated_at": iso_datetime(doc.updated_at),
     }
-
-
-# ---- schema-only nested shapes (each documents a dict built above) ----
-
-
-class SourceSerializer(serializers.Serializer):
-    raw = serializers.CharField(help_text="The source note, verbatim.")
-    repository = serializers.CharField(
-        allow_null=True, help_text="Name of the institution holding the original."
-    )
-    repository_id = serializers.IntegerField(allow_null=True, help_text="Repository identifier.")
-    unit = serializers.IntegerField(
-        allow_null=True, help_text="The unit (usually a file) the original is filed in."
-    )
-    path = serializers.ListField(
-        child=serializers.CharField(),
-        help_text="Unit titles and identifiers from the top to the file, "
-        'e.g. ["Ball Papers", "Lot 74 D 272", "Telcons--Cuba"].',
-    )
-    item_reference = serializers.CharField(help_text="Reference of the item within its file.")
-
-
-class DocumentAgentSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Agent identifier.")
-    name = serializers.CharField(help_text="The agent's authorised name.")
-    role = serializers.ChoiceField(choices=AgentRole.choices, help_text="Part in the document.")
-    position = serializers.CharField(help_text="Office held then, as the text gives it.")
-    name_as_written = serializers.CharField(help_text="The name as the text writes it.")
-    sequence = serializers.IntegerField(help_text="Order among the document's agents.")
-    note = serializers.CharField(help_text="Remarks.")
-
-
-class FootnoteSerializer(serializers.Serializer):
-    number = serializers.IntegerField(help_text="Footnote number, as the (n) marker.")
-    text = serializers.CharField(help_text="The footnote's text.")
-    kind = serializers.ChoiceField(choices=FootnoteKind.choices, help_text="What the note does.")
-    anchor_text = serializers.CharField(help_text="The word the marker follows.")
-    marker_offset = serializers.IntegerField(
-        allow_null=True, help_text="Character offset of the marker in the text."
-    )
-    resolved_date = serializers.DateField(
-        allow_null=True, help_text="The date the note resolves, for date notes."
-    )
-
-
-class RelationSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=RelationType.choices, help_text="Kind of link.")
-    target = serializers.IntegerField(
-        allow_null=True, help_text="The related document, when catalogued."
-    )
-    target_label = serializers.CharField(help_text="Names the target when not catalogued.")
-    target_document_number = serializers.IntegerField(
-        allow_null=True, help_text="Number of the target in the printed volume."
-    )
-    footnote = serializers.IntegerField(
-        allow_null=True, help_text="Number of the footnote stating the link."
-    )
-    note = serializers.CharField(help_text="Remarks.")
-
-
-class CitationSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=CitationKind.choices, help_text="Kind of citation.")
-    publication = serializers.CharField(allow_null=True, help_text="Title of the cited edition.")
-    unit = serializers.IntegerField(allow_null=True, help_text="Cited archival unit.")
-    document_number = serializers.IntegerField(
-        allow_null=True, help_text="Document number in the edition."
-    )
-    pages = serializers.CharField(help_text="Pages cited.")
-    text = serializers.CharField(help_text="The citation as written.")
-    url = serializers.CharField(help_text="Online location.")
-    footnote = serializers.IntegerField(
-        allow_null=True, help_text="Number of the footnote making the citation."
-    )
-    sequence = serializers.IntegerField(help_text="Order among the document's citations.")
-
-
-class PageSerializer(serializers.Serializer):
-    page_number = serializers.IntegerField(help_text="Page order, from 1.")
-    image = serializers.CharField(help_text="Stored master image (path under MEDIA_ROOT).")
-    thumbnail = serializers.CharField(help_text="Thumbnail derivative path.")
-    web_image = serializers.CharField(help_text="Web-sized derivative path.")
-    caption = serializers.CharField(help_text="Caption.")
-    width = serializers.IntegerField(allow_null=True, help_text="Width in pixels.")
-    height = serializers.IntegerField(allow_null=True, help_text="Height in pixels.")
-    format = serializers.CharField(help_text="Image format.")
-    file_size = serializers.IntegerField(allow_null=True, help_text="Size in bytes.")
-    checksum_sha256 = serializers.CharField(help_text="SHA-256 of the master file.")
-    created_at = serializers.DateTimeField(help_text="When the page was attached.")
-
-
-class SourceFileSerializer(serializers.Serializer):
-    path = serializers.CharField(help_text="The file the record was imported from.")
-    checksum = serializers.CharField(help_text="SHA-256 of that file.")
 
 
 TITLE = "Title as printed in the edition."
@@ -301,8 +224,10 @@ class DocumentSummarySerializer(serializers.Serializer):
     title = serializers.CharField(help_text=TITLE)
     doc_type = serializers.CharField(help_text="Document type key, e.g. 'telegram'.")
     collection = serializers.CharField(help_text="The published collection.")
-    sender = AgentRefSerializer(allow_null=True, help_text="Sender or author.")
-    recipient = AgentRefSerializer(allow_null=True, help_text="Addressee.")
+    sender = serializers.CharField(allow_null=True, help_text="Sender's authorised name.")
+    sender_id = serializers.IntegerField(allow_null=True, help_text="Sender agent id.")
+    recipient = serializers.CharField(allow_null=True, help_text="Addressee's authorised name.")
+    recipient_id = serializers.IntegerField(allow_null=True, help_text="Addressee agent id.")
     place = serializers.CharField(help_text="Place of the dateline.")
     date = DocumentDateSerializer(help_text="Date with precision and certainty.")
     time = serializers.CharField(allow_null=True, help_text="Time of day, HH:MM.")
@@ -332,8 +257,10 @@ class DocumentSerializer(serializers.Serializer):
     slug = serializers.CharField(help_text="URL key of the public page.")
     doc_type = serializers.CharField(help_text="Document type key, e.g. 'telegram'.")
     collection = serializers.CharField(help_text="The published collection.")
-    sender = AgentRefSerializer(allow_null=True, help_text="Sender or author.")
-    recipient = AgentRefSerializer(allow_null=True, help_text="Addressee.")
+    sender = serializers.CharField(allow_null=True, help_text="Sender's authorised name.")
+    sender_id = serializers.IntegerField(allow_null=True, help_text="Sender agent id.")
+    recipient = serializers.CharField(allow_null=True, help_text="Addressee's authorised name.")
+    recipient_id = serializers.IntegerField(allow_null=True, help_text="Addressee agent id.")
     place = serializers.CharField(help_text="Place of the dateline.")
     date = DocumentDateSerializer(help_text="Date with precision and certainty.")
     time = serializers.CharField(allow_null=True, help_text="Time of day, HH:MM.")

@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from catalogue.models import AgentRole, EventType, ImportRun
+from catalogue.models import AgentRole, DateCertainty, DatePrecision, EventType, ImportRun
 
-from .common import PartialDateSerializer, hh_mm, iso_date
+from .common import hh_mm, iso_date
 
 
 class EventAgentSerializer(serializers.Serializer):
@@ -14,24 +14,25 @@ class EventAgentSerializer(serializers.Serializer):
 
 
 def event_record(event) -> dict:
-    """The shape of one provenance event, nested in a document or on its own."""
+    """The shape of one provenance event, nested in a document or on its own. The
+    first five keys are those of the importer's documented export shape."""
+    roles = [
+        {"id": ea.agent_id, "name": ea.agent.authorised_name, "role": ea.role}
+        for ea in event.event_agents.all()
+    ]
     return {
         "type": event.event_type,
-        "sequence": event.sequence,
-        "date": {
-            "value": iso_date(event.date),
-            "precision": event.date_precision,
-            "certainty": event.date_certainty,
-            "text": event.date_text,
-        },
+        "date": iso_date(event.date),
         "time": hh_mm(event.time),
+        "agents": [role["name"] for role in roles],
+        "evidence": event.evidence,
+        "sequence": event.sequence,
+        "date_precision": event.date_precision,
+        "date_certainty": event.date_certainty,
+        "date_text": event.date_text,
         "place": event.place,
         "description": event.description,
-        "evidence": event.evidence,
-        "agents": [
-            {"id": ea.agent_id, "name": ea.agent.authorised_name, "role": ea.role}
-            for ea in event.event_agents.all()
-        ],
+        "agent_roles": roles,
         "custodian_before": event.custodian_before_id,
         "custodian_after": event.custodian_after_id,
         "unit": event.unit_id,
@@ -44,13 +45,23 @@ class EventShapeSerializer(serializers.Serializer):
     """Read-only: documents the shape ``event_record`` produces."""
 
     type = serializers.ChoiceField(choices=EventType.choices, help_text="What happened.")
-    sequence = serializers.IntegerField(help_text="Position in the document's chain.")
-    date = PartialDateSerializer(help_text="When it happened.")
+    date = serializers.DateField(allow_null=True, help_text="When it happened (ISO 8601).")
     time = serializers.CharField(allow_null=True, help_text="Time of day, HH:MM.")
+    agents = serializers.ListField(
+        child=serializers.CharField(), help_text="Names of the agents who took part."
+    )
+    evidence = serializers.CharField(help_text="What the event is known from.")
+    sequence = serializers.IntegerField(help_text="Position in the document's chain.")
+    date_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices, help_text="How much of the date is known."
+    )
+    date_certainty = serializers.ChoiceField(
+        choices=DateCertainty.choices, help_text="How sure the date is."
+    )
+    date_text = serializers.CharField(help_text="The date as written.")
     place = serializers.CharField(help_text="Where it happened.")
     description = serializers.CharField(help_text="What happened, in words.")
-    evidence = serializers.CharField(help_text="What the event is known from.")
-    agents = EventAgentSerializer(many=True, help_text="Who took part.")
+    agent_roles = EventAgentSerializer(many=True, help_text="The agents, with ids and roles.")
     custodian_before = serializers.IntegerField(
         allow_null=True, help_text="Repository holding the document before (transfers)."
     )
