@@ -182,19 +182,41 @@ def pg_binary(name: str) -> str:
     raise BackupError(f"{name} not found: set PGBIN to the directory holding the PostgreSQL tools.")
 
 
+LIBPQ_KEYS = {
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "password",
+    "passfile",
+    "service",
+    "options",
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "connect_timeout",
+    "application_name",
+}
+
+
 def _pg_args_env(connection) -> tuple[list[str], dict[str, str]]:
-    params = connection.settings_dict
-    args = ["--dbname", params["NAME"]]
-    if params.get("HOST"):
-        args += ["--host", str(params["HOST"])]
-    if params.get("PORT"):
-        args += ["--port", str(params["PORT"])]
-    if params.get("USER"):
-        args += ["--username", str(params["USER"])]
+    """The connection as a libpq conninfo string for the client tools, built from the
+    same parameters Django connects with (DATABASE_URL may put host and port in
+    OPTIONS); the password travels in the environment, not on the command line."""
+    from psycopg.conninfo import make_conninfo
+
+    params = {
+        key: value
+        for key, value in connection.get_connection_params().items()
+        if key in LIBPQ_KEYS and value not in (None, "")
+    }
     env = {**os.environ}
-    if params.get("PASSWORD"):
-        env["PGPASSWORD"] = str(params["PASSWORD"])
-    return args, env
+    password = params.pop("password", None)
+    if password:
+        env["PGPASSWORD"] = str(password)
+    return ["--dbname", make_conninfo(**{k: str(v) for k, v in params.items()})], env
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
