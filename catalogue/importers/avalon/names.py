@@ -170,6 +170,8 @@ def _split_office_name(core: str) -> tuple[str, str]:
             taken += 1
             continue
         break
+    if start > 0 and tokens[start - 1].endswith(","):
+        return core, ""  # "Secretary of Health, Education": a list inside the office
     office = " ".join(tokens[:start]).strip(" ,")
     name = " ".join(tokens[start:end]).strip(" ,")
     return office, name
@@ -268,6 +270,15 @@ def _split_outside_parens(text: str, pattern: re.Pattern[str]) -> tuple[list[str
     return pieces, seps
 
 
+def _unfinished_office(label: str) -> bool:
+    """ "Secretary of Health" in "Secretary of Health, Education, and Welfare X": an
+    office without "the" and without a name cannot end an agent label."""
+    if _THE.match(label) or " of " not in label or "(" in label:
+        return False
+    agent = parse_agent_label(label)
+    return agent.kind == PERSON and agent.name == agent.office
+
+
 def split_agents(text: str) -> list[str]:
     """Split "A, B, and C" / "A and B" into labels, keeping "Intelligence and Research".
 
@@ -281,7 +292,9 @@ def split_agents(text: str) -> list[str]:
     out: list[str] = []
     for i, piece in enumerate(pieces):
         piece = piece.strip()
-        if out and (not piece or not looks_like_agent_start(piece)):
+        if out and (
+            not piece or not looks_like_agent_start(piece) or _unfinished_office(out[-1])
+        ):
             out[-1] = out[-1] + seps[i - 1] + piece
         elif piece:
             out.append(piece)
