@@ -117,3 +117,39 @@ def test_bulk_permission_checked_before_anything_changes(cataloguer):
     with pytest.raises(PermissionDenied):
         workflow.apply_to_many(documents=docs, transition="publish", user=cataloguer)
     assert not Document.objects.published().exists()
+
+
+def test_history_records_the_channel_and_import_run():
+    from catalogue.models import recording_channel
+    from tests.factories import ImportRunFactory
+
+    run = ImportRunFactory()
+    with recording_channel(ChangeChannel.IMPORT, import_run=run):
+        doc = DraftDocumentFactory()
+    record = doc.history.get()
+    assert record.history_channel == ChangeChannel.IMPORT
+    assert record.history_import_run_id == run.pk
+    doc.title = "Edited in a shell"
+    doc.save()
+    assert doc.history.latest().history_channel == ChangeChannel.COMMAND
+    assert doc.history.latest().history_import_run_id is None
+
+
+def test_role_groups_from_the_data_migration():
+    from django.contrib.auth.models import Group
+
+    def codenames(name):
+        return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+    cataloguer, reviewer = codenames("Cataloguer"), codenames("Reviewer")
+    assert {"add_document", "change_document", "add_footnote"} <= cataloguer
+    assert not {"publish_document", "withdraw_document", "merge_agent", "delete_document"} & (
+        cataloguer
+    )
+    assert cataloguer < reviewer
+    assert {"publish_document", "withdraw_document", "merge_agent", "change_authorityreview"} <= (
+        reviewer
+    )
+    administrator = codenames("Administrator")
+    assert reviewer < administrator
+    assert {"delete_document", "delete_agent", "merge_archivalunit", "add_user"} <= administrator

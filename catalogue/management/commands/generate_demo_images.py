@@ -61,7 +61,7 @@ def draw_facsimile(document: Document, *, max_lines: int = 40) -> bytes:
     )
     draw.text(
         (MARGIN, PAGE_SIZE[1] - MARGIN + 12),
-        f"{CAPTION} — document {document.pk}",
+        f"{CAPTION} - document {document.pk}",
         font=small,
         fill=(110, 105, 100),
     )
