@@ -298,13 +298,14 @@ def import_documents_csv(*, source, dry_run: bool = False) -> CsvImportResult:
                     )
                 )
             seen_ids[row["id"]] = line
+        errors_before = len(errors)
         outcome = _document_changes(line, row, vocab, errors)
-        if outcome is None:
+        if outcome is None or len(errors) > errors_before:
             continue
         document, values, caveats, subjects = outcome
         target = document or Document()
         expected_version = target.version
-        before = {name: getattr(target, name) for name in values}
+        before = {name: getattr(target, name) for name in values} if document else {}
         for name, value in values.items():
             setattr(target, name, value)
         try:

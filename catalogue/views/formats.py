@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from catalogue.formats import csv as csv_format
 from catalogue.formats import eac, ead, iiif, oai, prov, request_base_url, url_for
-from catalogue.models import ArchivalUnit, Document
+from catalogue.models import Agent, ArchivalUnit, Document
 
 XML = "application/xml; charset=utf-8"
 
@@ -24,12 +24,13 @@ class DataFormatsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["example_document"] = Document.objects.published().order_by("pk").first()
+        documents = Document.objects.published().order_by("pk")
+        context["example_document"] = documents.first()
         context["example_unit"] = ArchivalUnit.objects.public().order_by("tree_path").first()
-        agents = eac.agents_for_eac().order_by("pk")
-        context["example_agent"] = agents.first()
-        image_documents = iiif.documents_for_manifest().filter(digital_objects__isnull=False)
-        context["example_manifest_document"] = image_documents.order_by("pk").first()
+        context["example_agent"] = Agent.objects.public().order_by("pk").first()
+        context["example_manifest_document"] = documents.filter(
+            digital_objects__isnull=False
+        ).first()
         context["oai_url"] = url_for(request_base_url(self.request), "oai")
         context["document_columns"] = csv_format.DOCUMENT_COLUMNS
         context["agent_columns"] = csv_format.AGENT_COLUMNS
