@@ -1,0 +1,281 @@
+"""Orchestrate the tiers: one fresh database and one worker process per (engine, tier).
+
+A fresh process per tier keeps caches, connection state and memory of one tier from
+flattering the next; a fresh database per tier keeps the figures about N documents.
+The worker (``run_benchmarks --worker``) migrates, generates, measures, and writes its
+figures as JSON; the orchestrator collects them into one table and one JSON file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import report
+
+DEFAULT_TIERS = [10_000, 100_000]
+SETTINGS = "archive_site.settings.test"
+
+
+@dataclass
+class BenchConfig:
+    tiers: list[int] = field(default_factory=lambda: list(DEFAULT_TIERS))
+    databases: list[str] = field(default_factory=lambda: ["sqlite"])
+    seed: int = 1962
+    rounds: int = 8
+    import_files: int = 1000
+    out_dir: Path = Path("bench-results")
+    keep: bool = False
+    postgres_url: str = ""
+
+
+def machine_info() -> dict:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    memory = None
+    try:
+        with open("/proc/meminfo") as fh:
+            memory = int(fh.readline().split()[1]) // 1024
+    except OSError:
+        pass
+    cpu_model = ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu_model = next(
+                (line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")),
+                "",
+            )
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu_model,
+        "memory_mb": memory,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in load] if load else None,
+    }
+
+
+def database_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]}"
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+    return connection.vendor
+
+
+# --- worker (runs inside the tier's process) --------------------------------------------
+
+
+def run_worker(*, tier: int, seed: int, rounds: int, import_files: int, label: str) -> dict:
+    from django.core.management import call_command
+    from django.test import Client
+
+    from catalogue.corpus import generate_corpus
+
+    from . import scenarios
+    from .stats import NotAvailable
+
+    result: dict = {"database": label, "tier": tier, "measurements": {}}
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    result["migrate_s"] = round(time.perf_counter() - started, 2)
+    result["database_version"] = database_version()
+
+    cpu = time.process_time()
+    corpus = generate_corpus(documents=tier, seed=seed)
+    cpu = time.process_time() - cpu
+    result["measurements"]["generate"] = {
+        "documents": corpus.documents,
+        "seconds": round(corpus.seconds, 2),
+        "documents_per_s": round(corpus.documents_per_second, 1),
+        "documents_per_cpu_s": round(corpus.documents / max(cpu - corpus.index_seconds, 1e-9), 1),
+        "index_seconds": round(corpus.index_seconds, 2),
+        "rows": corpus.rows,
+    }
+
+    client = Client()
+    measured = [
+        ("search", lambda: scenarios.search(client, rounds)),
+        ("document_page", lambda: scenarios.document_page(client, rounds)),
+        ("agent_page", lambda: scenarios.agent_page(client, rounds)),
+        ("unit_page", lambda: scenarios.unit_page(client, rounds)),
+        ("api_list", lambda: scenarios.api_list(client, rounds)),
+        ("api_detail", lambda: scenarios.api_detail(client, rounds)),
+        ("export", lambda: scenarios.export(scenarios.manage_py())),
+    ]
+    for name, measure in measured:
+        result["measurements"][name] = _attempt(measure, NotAvailable)
+
+    with tempfile.TemporaryDirectory(prefix="bench-texts-") as text_dir:
+        count = min(import_files, tier)
+        generate_corpus(
+            documents=count, seed=seed + 1000, text_dir=Path(text_dir), to_database=False
+        )
+        result["measurements"]["import"] = _attempt(
+            lambda: scenarios.import_texts(Path(text_dir), count), NotAvailable
+        )
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    result["load_average_at_end"] = [round(x, 2) for x in load] if load else None
+    result["total_s"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def _attempt(measure, not_available) -> dict:
+    try:
+        return measure()
+    except not_available as exc:
+        return {"not_available": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - a broken feature is reported, not fatal
+        return {
+            "not_available": f"error: {type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(limit=5),
+        }
+
+
+# --- orchestrator --------------------------------------------------------------------------
+
+
+class BenchError(Exception):
+    pass
+
+
+def run_suite(config: BenchConfig, *, log=print) -> tuple[dict, Path]:
+    from django.conf import settings
+
+    manage_py = Path(settings.BASE_DIR) / "manage.py"
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    data = {
+        "started": stamp,
+        "machine": machine_info(),
+        "config": {
+            "tiers": config.tiers,
+            "databases": config.databases,
+            "seed": config.seed,
+            "rounds": config.rounds,
+            "import_files": config.import_files,
+        },
+        "runs": [],
+    }
+    for database in config.databases:
+        for tier in config.tiers:
+            log(f"== {database}, {tier:,} documents ==")
+            with _fresh_database(database, tier, config) as url:
+                data["runs"].append(_spawn_worker(manage_py, database, tier, url, config))
+    data["finished"] = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = config.out_dir / f"bench-{stamp}.json"
+    path.write_text(json.dumps(data, indent=2, default=str))
+    (config.out_dir / "latest.json").write_text(json.dumps(data, indent=2, default=str))
+    (config.out_dir / "latest.md").write_text(report.markdown(data))
+    return data, path
+
+
+def _spawn_worker(manage_py: Path, database: str, tier: int, url: str, config: BenchConfig):
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+        out = Path(fh.name)
+    env = os.environ.copy()
+    env["DATABASE_URL"] = url
+    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("BENCH_SETTINGS", SETTINGS)
+    env.pop("DATABASE_REPLICA_URLS", None)
+    cmd = [
+        sys.executable,
+        str(manage_py),
+        "run_benchmarks",
+        "--worker",
+        f"--tier={tier}",
+        f"--seed={config.seed}",
+        f"--rounds={config.rounds}",
+        f"--import-files={config.import_files}",
+        f"--label={database}",
+        f"--worker-json={out}",
+    ]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    try:
+        if proc.returncode != 0 or not out.stat().st_size:
+            return {
+                "database": database,
+                "tier": tier,
+                "measurements": {},
+                "error": (proc.stderr or proc.stdout)[-2000:],
+            }
+        return json.loads(out.read_text())
+    finally:
+        out.unlink(missing_ok=True)
+
+
+class _fresh_database:
+    """A new empty database for one tier, removed afterwards unless ``keep``."""
+
+    def __init__(self, database: str, tier: int, config: BenchConfig):
+        self.database, self.tier, self.config = database, tier, config
+        self.cleanup = None
+
+    def __enter__(self) -> str:
+        if self.database == "sqlite":
+            work = self.config.out_dir / "databases"
+            work.mkdir(parents=True, exist_ok=True)
+            path = (work / f"bench-{self.tier}.sqlite3").resolve()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+            def cleanup():
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+            self.cleanup = cleanup
+            return f"sqlite:///{path}"
+        if self.database == "postgres":
+            return self._postgres()
+        raise BenchError(f"Unknown database {self.database!r}: use sqlite or postgres.")
+
+    def _postgres(self) -> str:
+        import dj_database_url
+        import psycopg
+
+        base = self.config.postgres_url or os.environ.get("DATABASE_URL", "")
+        if not base.startswith(("postgres://", "postgresql://")):
+            raise BenchError(
+                "--databases postgres needs a PostgreSQL server: run under "
+                "scripts/with-postgres.sh or set DATABASE_URL/--postgres-url."
+            )
+        params = dj_database_url.parse(base)
+        name = f"bench_{self.tier}"
+        conninfo = {
+            "dbname": "postgres",
+            "user": params.get("USER") or None,
+            "password": params.get("PASSWORD") or None,
+            "host": params.get("HOST") or None,
+            "port": params.get("PORT") or None,
+        }
+        conninfo = {k: v for k, v in conninfo.items() if v}
+
+        def admin(sql: str):
+            with psycopg.connect(autocommit=True, **conninfo) as conn:
+                conn.execute(sql)
+
+        admin(f'DROP DATABASE IF EXISTS "{name}"')
+        admin(f'CREATE DATABASE "{name}"')
+        self.cleanup = lambda: admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        head, _sep, query = base.partition("?")
+        scheme_host = head.rsplit("/", 1)[0]
+        return f"{scheme_host}/{name}" + (f"?{query}" if query else "")
+
+    def __exit__(self, *exc):
+        if self.cleanup and not self.config.keep:
+            self.cleanup()
+        return False

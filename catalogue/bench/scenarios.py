@@ -1,0 +1,227 @@
+"""The measurements, run inside one worker process against a filled database.
+
+Each scenario returns a dict of figures or raises ``NotAvailable``; the worker records
+either. Targets (which document, which agent, which unit) are chosen by rule from the
+data, not hard-coded, so every tier measures the same kind of page.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from catalogue.models import Agent, ArchivalUnit, Document, DocumentAgent
+
+from .stats import NotAvailable, time_requests
+
+# The fixed mixed query set: common words, rare words, phrases, names, date ranges.
+SEARCH_QUERIES = [
+    {"q": "missiles"},
+    {"q": "Soviet"},
+    {"q": "quarantine"},
+    {"q": "Marucla"},
+    {"q": "Kimovsk"},
+    {"q": "Scabbards"},
+    {"q": '"aerial reconnaissance"'},
+    {"q": '"offensive weapons"'},
+    {"q": "Kuznetsov"},
+    {"q": "McCloy"},
+    {"q": "Rusk"},
+    {"q": "", "date_from": "1962-10-22", "date_to": "1962-10-28"},
+    {"q": "dismantling", "date_from": "1962-10-27", "date_to": "1962-11-02"},
+]
+SAMPLE = 25  # distinct documents per document-page measurement
+
+
+def _url(name: str, **kwargs) -> str:
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch as exc:
+        raise NotAvailable(f"no URL named {name!r}") from exc
+
+
+def _sample_documents(n: int = SAMPLE) -> list[Document]:
+    """Published documents spread evenly over the id range (not just the first ones)."""
+    ids = list(Document.objects.published().order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        raise NotAvailable("no published documents")
+    step = max(1, len(ids) // n)
+    chosen = ids[::step][:n]
+    return list(Document.objects.filter(pk__in=chosen).order_by("pk"))
+
+
+def search(client: Client, rounds: int) -> dict:
+    """The search page with 3 facets applied (type, classification, and repository or a
+    date range); the page itself counts 6 facets."""
+    base = _url("catalogue:search")
+    top_type = (
+        Document.objects.published()
+        .values("doc_type__key")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    if not top_type:
+        raise NotAvailable("no published documents")
+    repo = (
+        Document.objects.published()
+        .exclude(unit=None)
+        .values("unit__repository__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    urls = []
+    for query in SEARCH_QUERIES:
+        params = {"q": query["q"], "type": top_type["doc_type__key"], "classification": "secret"}
+        if "date_from" in query:
+            params["date_from"] = query["date_from"]
+            params["date_to"] = query["date_to"]
+        elif repo:
+            params["repository"] = repo["unit__repository__slug"]
+        urls.append(f"{base}?{urlencode(params)}")
+    timing = time_requests(client, urls, rounds=rounds)
+    return {**timing.summary(), "queries_in_set": len(urls), "example": urls[0]}
+
+
+def document_page(client: Client, rounds: int) -> dict:
+    docs = _sample_documents()
+    urls = [d.get_absolute_url() for d in docs]
+    return time_requests(client, urls, rounds=rounds).summary()
+
+
+def agent_page(client: Client, rounds: int) -> dict:
+    """The agent whose published-document count is closest to 300."""
+    counts = (
+        DocumentAgent.objects.filter(document__status="published")
+        .values("agent")
+        .annotate(n=Count("document", distinct=True))
+        .order_by()
+    )
+    if not counts:
+        raise NotAvailable("no agents with published documents")
+    best = min(counts, key=lambda row: (abs(row["n"] - 300), row["agent"]))
+    agent = Agent.objects.get(pk=best["agent"])
+    try:
+        url = agent.get_absolute_url()
+    except NoReverseMatch as exc:
+        raise NotAvailable("no agent page") from exc
+    summary = time_requests(client, [url], rounds=rounds * 4).summary()
+    return {**summary, "agent": agent.authorised_name, "agent_documents": best["n"]}
+
+
+def unit_page(client: Client, rounds: int) -> dict:
+    """The unit tree page of the unit with the most child units (a collection or series
+    with many files)."""
+    unit = ArchivalUnit.objects.annotate(n=Count("children")).order_by("-n", "pk").first()
+    if unit is None:
+        raise NotAvailable("no archival units")
+    try:
+        url = unit.get_absolute_url()
+    except NoReverseMatch as exc:
+        raise NotAvailable("no unit page") from exc
+    summary = time_requests(client, [url], rounds=rounds * 4).summary()
+    return {**summary, "unit": str(unit), "children": unit.n}
+
+
+def api_list(client: Client, rounds: int) -> dict:
+    url = _url("api:document-list") + "?page_size=100"
+    summary = time_requests(client, [url], rounds=rounds * 4).summary()
+    response = client.get(url)
+    body = response.json() if response.status_code == 200 else {}
+    results = body.get("results", body if isinstance(body, list) else [])
+    if len(results) != 100:
+        summary["note"] = f"page held {len(results)} records, not 100"
+    return summary
+
+
+def api_detail(client: Client, rounds: int) -> dict:
+    docs = _sample_documents()
+    urls = [_url("api:document-detail", pk=d.pk) for d in docs]
+    return time_requests(client, urls, rounds=rounds).summary()
+
+
+def export(manage_py: Path) -> dict:
+    """``export_catalogue`` in a child process: wall time and the child's peak RSS."""
+    from django.core.management import get_commands
+
+    if "export_catalogue" not in get_commands():
+        raise NotAvailable("no export_catalogue command")
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as out:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, str(manage_py), "export_catalogue", out],
+            env=os.environ.copy(),
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if proc.returncode != 0:
+            raise NotAvailable(
+                f"export_catalogue failed: {(proc.stderr or proc.stdout).strip()[-300:]}"
+            )
+        files = {p.name: p.stat().st_size for p in Path(out).iterdir() if p.is_file()}
+        lines = 0
+        docs_file = Path(out) / "documents.ndjson"
+        if docs_file.exists():
+            with docs_file.open("rb") as fh:
+                lines = sum(1 for _ in fh)
+    return {
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "earlier_children_peak_mb": round(before / 1024, 1),
+        "documents_exported": lines,
+        "bytes": sum(files.values()),
+    }
+
+
+def import_texts(text_dir: Path, count: int) -> dict:
+    """``import_documents`` over Avalon-format texts, in this process."""
+    from django.core.management import call_command, get_commands
+
+    if "import_documents" not in get_commands():
+        raise NotAvailable("no import_documents command")
+    before = Document.objects.count()
+    out, err = io.StringIO(), io.StringIO()
+    started = time.perf_counter()
+    cpu = time.process_time()
+    failed = None
+    try:
+        call_command("import_documents", str(text_dir), "--publish", stdout=out, stderr=err)
+    except SystemExit as exc:  # non-zero exit: some files failed
+        failed = f"exit status {exc.code}"
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available"
+        raise NotAvailable(f"import_documents failed: {exc}") from exc
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    created = Document.objects.count() - before
+    summary = out.getvalue().strip().splitlines()
+    result = {
+        "files": count,
+        "created": created,
+        "seconds": round(seconds, 2),
+        "documents_per_s": round(count / seconds, 1) if seconds else None,
+        "documents_per_cpu_s": round(count / cpu, 1) if cpu else None,
+        "summary": summary[-1] if summary else "",
+    }
+    if failed:
+        result["failed"] = failed
+    return result
+
+
+def manage_py() -> Path:
+    return Path(settings.BASE_DIR) / "manage.py"

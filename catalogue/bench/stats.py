@@ -1,0 +1,80 @@
+"""Percentiles and the timing loop shared by every measurement."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least q% of values below."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Timing:
+    """Milliseconds per request, with the query count of each request."""
+
+    times_ms: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    statuses: set[int] = field(default_factory=set)
+
+    def summary(self) -> dict:
+        return {
+            "requests": len(self.times_ms),
+            "p50_ms": round(percentile(self.times_ms, 50), 2),
+            "p95_ms": round(percentile(self.times_ms, 95), 2),
+            "p99_ms": round(percentile(self.times_ms, 99), 2),
+            "mean_ms": round(sum(self.times_ms) / len(self.times_ms), 2) if self.times_ms else None,
+            "queries_max": max(self.queries) if self.queries else None,
+            "queries_min": min(self.queries) if self.queries else None,
+            "statuses": sorted(self.statuses),
+        }
+
+
+class NotAvailable(Exception):
+    """The feature a measurement needs is not (yet) in the catalogue."""
+
+
+def time_requests(client, urls: list[str], *, rounds: int, warmup: int = 2) -> Timing:
+    """GET every url ``warmup`` times untimed (the last of them counting queries, so
+    the debug cursor does not weigh on the timed requests), then ``rounds`` times
+    timed. A 404 or 5xx makes the feature unavailable."""
+    timing = Timing()
+    for round_number in range(max(1, warmup)):
+        last = round_number == max(1, warmup) - 1
+        for url in urls:
+            if last:
+                with CaptureQueriesContext(connection) as ctx:
+                    response = client.get(url)
+                    _drain(response)
+                timing.queries.append(len(ctx.captured_queries))
+            else:
+                response = client.get(url)
+                _drain(response)
+            if response.status_code == 404:
+                raise NotAvailable(f"{url} answered 404")
+            if response.status_code >= 500:
+                raise NotAvailable(f"{url} answered {response.status_code}")
+    for _ in range(rounds):
+        for url in urls:
+            started = time.perf_counter()
+            response = client.get(url)
+            _drain(response)
+            timing.times_ms.append((time.perf_counter() - started) * 1000)
+            timing.statuses.add(response.status_code)
+    return timing
+
+
+def _drain(response) -> None:
+    if getattr(response, "streaming", False):
+        for _chunk in response.streaming_content:
+            pass

@@ -1,0 +1,819 @@
+"""Plan synthetic documents: plain Python records, no database.
+
+One seeded ``random.Random`` drives everything in a fixed order, so a seed always
+yields the same corpus whether it is written to the database, to text files, or both.
+The records carry both the parsed facts (for the database) and the pieces the text
+renderer needs, so the two outputs describe the same documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import random
+from dataclasses import dataclass, field
+
+from . import vocabulary as v
+from .authorities import Authorities
+
+MONTHS = [
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+ORDINALS = {1: "st", 2: "nd", 3: "rd"}
+SENTENCE_POOL = 20_000
+
+
+@dataclass(slots=True)
+class PlannedFootnote:
+    number: int
+    text: str
+    kind: str
+    anchor: str = ""
+    offset: int | None = None
+    resolved_date: dt.date | None = None
+    printed: tuple[str, str] | None = None  # (publication key, pages)
+    archival_unit: int | None = None
+    cross_reference: int | None = None  # index of the referenced corpus document
+    cross_number: int | None = None
+
+
+@dataclass(slots=True)
+class PlannedEvent:
+    event_type: str
+    date: dt.date | None
+    precision: str
+    time: dt.time | None = None
+    place: str = ""
+    description: str = ""
+    evidence: str = ""
+    agents: list[tuple[int, str]] = field(default_factory=list)
+    custodian_before: str = ""
+    custodian_after: str = ""
+    unit: int | None = None
+    publication: str = ""
+    date_text: str = ""
+
+
+@dataclass(slots=True)
+class PlannedDocument:
+    index: int
+    identity_key: str
+    collection_line: str
+    heading: str
+    doc_type: str
+    place: str
+    date: dt.date | None
+    date_precision: str
+    date_certainty: str
+    date_text: str
+    date_note: str
+    time: dt.time | None
+    time_text: str
+    dateline: str
+    message_number: str
+    subject_line: str
+    routing: list[str]
+    body: str
+    footnotes: list[PlannedFootnote]
+    source_note: str
+    unit: int | None
+    item_reference: str
+    classification: str
+    caveats: list[str]
+    sender: int | None
+    recipient: int | None
+    roles: list[tuple[int, str, str, str]]  # agent, role, position title, name as written
+    events: list[PlannedEvent]
+    received_text: str
+    received_time: dt.time | None
+    transmission_note: str
+    editorial_note: str
+    subjects: list[str]
+    frus_number: int
+    status: str
+    withdrawn_reason: str = ""
+
+
+def format_time(t: dt.time) -> str:
+    if t.hour == 12 and t.minute == 0:
+        return "noon"
+    if t.hour == 0 and t.minute == 0:
+        return "midnight"
+    suffix = "a.m." if t.hour < 12 else "p.m."
+    hour = t.hour % 12 or 12
+    return f"{hour}:{t.minute:02d} {suffix}" if t.minute else f"{hour} {suffix}"
+
+
+def format_date(d: dt.date) -> str:
+    return f"{MONTHS[d.month]} {d.day}, {d.year}"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else ORDINALS.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+class DocumentPlanner:
+    """Draws documents one after another from a seeded stream."""
+
+    def __init__(self, rng: random.Random, auth: Authorities, seed: int, publish_ratio: float):
+        self.rng = rng
+        self.auth = auth
+        self.seed = seed
+        self.publish_ratio = publish_ratio
+        self.type_keys = [t[0] for t in v.DOCUMENT_TYPES]
+        self.type_cum = list(itertools.accumulate(t[1] for t in v.DOCUMENT_TYPES))
+        self.type_info = {t[0]: t for t in v.DOCUMENT_TYPES}
+        self.class_keys = [c[0] for c in v.CLASSIFICATIONS]
+        self.class_cum = list(itertools.accumulate(c[1] for c in v.CLASSIFICATIONS))
+        self.person_cum = auth.person_cum_weights()
+        self.file_cum = list(itertools.accumulate(auth.file_weights))
+        days = []
+        weights = []
+        day = v.CRISIS_START
+        while day <= v.CRISIS_END:
+            days.append(day)
+            weights.append(8.0 if v.PEAK_START <= day <= v.PEAK_END else 1.0)
+            day += dt.timedelta(days=1)
+        self.days = days
+        self.day_cum = list(itertools.accumulate(weights))
+        rare = {i for i, s in enumerate(v.SENTENCES) if "{r}" in s}
+        self.sentence_cum = list(
+            itertools.accumulate(0.04 if i in rare else 1.0 for i in range(len(v.SENTENCES)))
+        )
+        self.org = {key: auth.agents[i] for key, i in auth.orgs.items()}
+        self.ExComm_meeting = 0
+        by_name = {a.name: a.key for a in auth.agents}
+        self.khrushchev = by_name["Nikita S. Khrushchev"]
+        self.kennedy = by_name["John F. Kennedy"]
+        us = [k for k in auth.persons if auth.agents[k].name not in v.FOREIGN_PERSONS]
+        self.us_people = us
+        self.us_cum = list(
+            itertools.accumulate(auth.person_weights[auth.persons.index(k)] for k in us)
+        )
+        # Generic sentences come from a seeded pool: filling templates per sentence
+        # would make text generation the bottleneck at a million documents.
+        self.sentence_pool = [self._fresh() for _ in range(SENTENCE_POOL)]
+        person_templates = [t for t in v.SENTENCES if t.startswith("{p}")]
+        self.person_pool = [
+            self._fill(rng.choice(person_templates), "{p}") for _ in range(SENTENCE_POOL // 4)
+        ]
+
+    # -- small draws -------------------------------------------------------------------
+
+    def person(self) -> int:
+        return self.rng.choices(self.auth.persons, cum_weights=self.person_cum)[0]
+
+    def us_person(self) -> int:
+        return self.rng.choices(self.us_people, cum_weights=self.us_cum)[0]
+
+    def us_persons(self, n: int, exclude=()) -> list[int]:
+        out: list[int] = []
+        seen = set(exclude)
+        for _ in range(n * 4):
+            p = self.us_person()
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
+                if len(out) == n:
+                    break
+        return out
+
+    def persons(self, n: int, exclude=()) -> list[int]:
+        out: list[int] = []
+        seen = set(exclude)
+        for _ in range(n * 4):
+            p = self.person()
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
+                if len(out) == n:
+                    break
+        return out
+
+    def time_of_day(self) -> dt.time:
+        r = self.rng.random()
+        if r < 0.03:
+            return dt.time(12, 0)
+        if r < 0.05:
+            return dt.time(0, 0)
+        return dt.time(self.rng.randrange(24), self.rng.randrange(0, 60, 1 if r < 0.6 else 5))
+
+    # -- the document ------------------------------------------------------------------
+
+    def plan(self, index: int) -> PlannedDocument:
+        rng = self.rng
+        auth = self.auth
+        doc_type = rng.choices(self.type_keys, cum_weights=self.type_cum)[0]
+        _key, _w, median_words, mean_notes = self.type_info[doc_type]
+        date = rng.choices(self.days, cum_weights=self.day_cum)[0]
+        precision, certainty, date_note = "day", "certain", ""
+        t = None
+        place = "Washington"
+        sender = recipient = None
+        roles: list[tuple[int, str, str, str]] = []
+        routing: list[str] = []
+        message_number = subject_line = ""
+        received_text = transmission_note = ""
+        received_time = None
+        speakers: list[int] = []
+        participants: list[int] = []
+
+        def role(agent: int, name: str, as_written: str = ""):
+            spec = auth.agents[agent]
+            title = spec.positions[0][0] if spec.positions else ""
+            if not any(r[0] == agent and r[1] == name for r in roles):
+                roles.append((agent, name, title, as_written or spec.label))
+
+        if doc_type in ("telegram", "circular_telegram"):
+            state = auth.orgs["state"]
+            if doc_type == "circular_telegram":
+                sender, recipient = state, None
+                heading = (
+                    "Circular Telegram From the Department of State to All Latin American Posts"
+                )
+            else:
+                post = auth.orgs[rng.choice(v.POSTS)[0]]
+                r = rng.random()
+                if r < 0.55:
+                    sender, recipient = post, state
+                elif r < 0.95:
+                    sender, recipient = state, post
+                else:
+                    sender, recipient = auth.orgs["white_house"], post
+                heading = (
+                    f"Telegram From {auth.agents[sender].phrase} to {auth.agents[recipient].phrase}"
+                )
+            place = auth.agents[sender].place
+            message_number = str(rng.randint(100, 2400))
+            subject_line = "Subject: Cuba." if rng.random() < 0.5 else ""
+            routing = [x for x in (subject_line,) if x]
+            if rng.random() < 0.3:
+                routing.append("Dept pass White House.")
+            if rng.random() < 0.2:
+                routing.append(f"For Secretary from {auth.agents[self.person()].label}.")
+            if rng.random() < 0.1:
+                routing.append("Eyes only for the Secretary.")
+            if rng.random() < 0.88:
+                t = self.time_of_day()
+            if recipient == state and rng.random() < 0.8:
+                received_time = self.time_of_day()
+                received_text = (
+                    f"Received in the Department of State at {format_time(received_time)}"
+                )
+            if rng.random() < 0.3:
+                others = rng.sample(v.POSTS, 2)
+                transmission_note = "Repeated to " + " and ".join(o[2] for o in others)
+            role(sender, "sender")
+            if recipient is not None:
+                role(recipient, "recipient")
+        elif doc_type == "memorandum_of_telephone_conversation":
+            speakers = self.persons(2)
+            a, b = (auth.agents[x] for x in speakers)
+            heading = (
+                f"Memorandum of Telephone Conversation Between {_cap(a.phrase)} and {b.phrase}"
+            )
+            place = ""
+            if rng.random() < 0.5:
+                t = self.time_of_day()
+            for s in speakers:
+                role(s, "speaker")
+                role(s, "participant")
+        elif doc_type in (
+            "memorandum_of_conversation",
+            "summary_record",
+            "record_of_meeting",
+            "notes",
+        ):
+            participants = self.persons(rng.randint(3, 9))
+            if doc_type == "summary_record":
+                self.ExComm_meeting += 1
+                heading = (
+                    f"Summary Record of the {ordinal(self.ExComm_meeting % 60 + 1)} Meeting of the "
+                    "Executive Committee of the National Security Council"
+                )
+                t = self.time_of_day()
+            elif doc_type == "notes":
+                heading = f"Notes Taken at a Meeting With {rng.choice(['the President', 'Secretary of State Rusk', 'the Executive Committee'])}"
+            elif doc_type == "record_of_meeting":
+                heading = "Record of Meeting"
+                t = self.time_of_day() if rng.random() < 0.7 else None
+            else:
+                heading = "Memorandum of Conversation"
+                place = rng.choice(["Washington", "Washington", "New York", "Moscow"])
+                t = self.time_of_day() if rng.random() < 0.4 else None
+            for p in participants:
+                role(p, "participant")
+            if doc_type in ("notes", "record_of_meeting"):
+                role(participants[0], "author")
+        elif doc_type == "editorial_note":
+            heading = "Editorial Note"
+            place = ""
+            if rng.random() < 0.7:
+                date, precision, certainty = None, "unknown", "certain"
+            else:
+                certainty = "inferred"
+                date_note = "Placed by the editors among the documents of this date."
+            for p in self.persons(rng.randint(1, 3)):
+                role(p, "mentioned")
+        elif doc_type == "paper":
+            org = rng.choice(["state", "cia", "defense", "jcs", "white_house"])
+            sender = auth.orgs[org]
+            heading = f"Paper Prepared in {auth.agents[sender].phrase}"
+            role(sender, "author")
+        elif doc_type == "memorandum_for_the_record":
+            author = self.person()
+            heading = "Memorandum for the Record"
+            role(author, "author")
+            sender = author
+        else:  # memorandum, letter, message, report
+            if doc_type in ("letter", "message") and rng.random() < 0.5:
+                pair = [self.khrushchev, self.kennedy]
+                if rng.random() < 0.5:
+                    pair.reverse()
+                sender, recipient = pair
+                place = "Moscow" if "Khrushchev" in auth.agents[sender].name else "Washington"
+            else:
+                sender, recipient = self.persons(2)
+            kind = {
+                "memorandum": "Memorandum",
+                "letter": "Letter",
+                "message": "Message",
+                "report": "Report",
+            }[doc_type]
+            heading = (
+                f"{kind} From {_cap(auth.agents[sender].phrase)} to {auth.agents[recipient].phrase}"
+            )
+            role(sender, "sender")
+            role(recipient, "recipient")
+            if doc_type == "letter":
+                role(sender, "signer")
+
+        # Date forms, with some conjectural dates explained in the source note.
+        if date is not None and doc_type != "editorial_note" and rng.random() < 0.04:
+            certainty = rng.choice(["probable", "conjectural", "inferred"])
+            date_note = (
+                f"The date is conjectural; the source text is undated but "
+                f"{auth.agents[self.person()].label}'s Appointment Book shows a meeting on "
+                f"{format_date(date)}."
+            )
+        date_text = format_date(date) if date else ""
+        time_text = format_time(t) if t else ""
+        if date is None:
+            dateline = ""
+        else:
+            parts = [p for p in (place, date_text, time_text) if p]
+            dateline = ", ".join(parts)
+            if not dateline.endswith("."):
+                dateline += "."
+
+        # Classification, caveats and filing (editorial notes have none).
+        unit = None
+        item_reference = ""
+        classification = ""
+        caveats: list[str] = []
+        location_text = ""
+        file = None
+        if doc_type != "editorial_note":
+            classification = rng.choices(self.class_keys, cum_weights=self.class_cum)[0]
+            if classification not in ("no-classification-marking", "unclassified"):
+                is_tel = doc_type in ("telegram", "circular_telegram")
+                precedence_taken = False
+                for slug, _name, kind, p_tel, p_other in v.CAVEATS:
+                    if rng.random() < (p_tel if is_tel else p_other):
+                        if kind == "precedence":
+                            if precedence_taken:
+                                continue
+                            precedence_taken = True
+                        caveats.append(slug)
+            file = auth.files[rng.choices(range(len(auth.files)), cum_weights=self.file_cum)[0]]
+            unit = file.unit
+            location_text = file.location_text
+            if file.decimal:
+                item_reference = (
+                    f"{file.decimal}/{date.month if date else 10}-{date.day if date else 1}62"
+                )
+                location_text = f"{location_text}, {item_reference}"
+
+        # Clearance chain from the source note.
+        drafter = None
+        cleared: list[int] = []
+        approver = None
+        if doc_type not in ("editorial_note", "letter", "message") and rng.random() < 0.6:
+            drafter = rng.choice(self.auth.staff) if rng.random() < 0.6 else self.us_person()
+            role(drafter, "drafter")
+            if rng.random() < 0.35:
+                cleared = self.us_persons(rng.randint(1, 2), exclude=(drafter,))
+                for c in cleared:
+                    role(c, "cleared" if rng.random() < 0.7 else "concurred")
+            if rng.random() < 0.4:
+                approver = self.us_persons(1, exclude=(drafter, *cleared))
+                approver = approver[0] if approver else None
+                if approver is not None:
+                    role(approver, "approved")
+
+        # Body.
+        words = int(min(6000, max(40, median_words * math.exp(rng.gauss(0, 0.6)))))
+        label_pool = [auth.agents[a].label for a, *_ in roles if auth.agents[a].kind == "person"]
+        body = self._body(doc_type, words, message_number, routing, speakers, label_pool)
+        for _ in range(rng.randint(0, 2)):
+            role(self.person(), "mentioned")
+
+        # Footnotes, with (n) markers after words of the body.
+        n_notes = min(12, _poisson(rng, mean_notes))
+        footnotes, body = self._footnotes(index, n_notes, body, date)
+
+        # Source note.
+        if doc_type == "editorial_note":
+            source_note = ""
+        else:
+            sentences = [f"Source: {location_text}."]
+            cl = v.CLASSIFICATION_NAMES[classification]
+            names = {slug: name for slug, name, *_ in v.CAVEATS}
+            sentences.append("; ".join([cl, *(names[c] for c in caveats)]) + ".")
+            chain = ""
+            if drafter is not None:
+                role_of = {r[0]: r[1] for r in roles if r[1] in ("cleared", "concurred")}
+                chain = f"Drafted by {auth.agents[drafter].label}"
+                cl_with = [auth.agents[c].label for c in cleared if role_of.get(c) == "cleared"]
+                conc = [auth.agents[c].label for c in cleared if role_of.get(c) == "concurred"]
+                if cl_with:
+                    chain += f"; cleared with {' and '.join(cl_with)}"
+                if conc:
+                    chain += f" and concurred in by {' and '.join(conc)}"
+                if approver is not None:
+                    chain += f"; and approved by {auth.agents[approver].label}"
+                sentences.append(chain + ".")
+            if received_text:
+                sentences.append(received_text + ".")
+            if transmission_note:
+                sentences.append(transmission_note + ".")
+            editorial = ""
+            if date_note:
+                editorial = date_note
+            elif rng.random() < 0.12:
+                editorial = rng.choice(v.REMARKS)
+            if editorial:
+                sentences.append(editorial)
+            source_note = " ".join(sentences)
+
+        # Provenance chain.
+        events = self._events(
+            doc_type,
+            date,
+            t,
+            place,
+            sender,
+            recipient,
+            drafter,
+            roles,
+            received_time,
+            transmission_note,
+            file,
+            location_text,
+        )
+
+        status = "published"
+        withdrawn_reason = ""
+        if rng.random() >= self.publish_ratio:
+            status = rng.choices(["draft", "in_review", "withdrawn"], cum_weights=[50, 85, 100])[0]
+            if status == "withdrawn":
+                withdrawn_reason = "Withdrawn pending review of the source attribution."
+        subjects = rng.sample(v.SUBJECTS, rng.randint(1, 3))
+        collection_line = v.COLLECTION if rng.random() < 0.95 else rng.choice(v.COLLECTION_VARIANTS)
+        return PlannedDocument(
+            index=index,
+            identity_key=f"corpus:{self.seed}:{index}",
+            collection_line=collection_line,
+            heading=heading,
+            doc_type=doc_type,
+            place=place if date else "",
+            date=date,
+            date_precision=precision,
+            date_certainty=certainty,
+            date_text=date_text,
+            date_note=date_note,
+            time=t,
+            time_text=time_text,
+            dateline=dateline,
+            message_number=message_number,
+            subject_line=subject_line,
+            routing=routing,
+            body=body,
+            footnotes=footnotes,
+            source_note=source_note,
+            unit=unit,
+            item_reference=item_reference,
+            classification=classification,
+            caveats=caveats,
+            sender=sender,
+            recipient=recipient,
+            roles=roles,
+            events=events,
+            received_text=received_text,
+            received_time=received_time,
+            transmission_note=transmission_note,
+            editorial_note=editorial if doc_type != "editorial_note" else "",
+            subjects=subjects,
+            frus_number=index % 700 + 1,
+            status=status,
+            withdrawn_reason=withdrawn_reason,
+        )
+
+    def _sentence(self, labels: list[str]) -> str:
+        """A sentence naming one of this document's own people when it has any."""
+        rng = self.rng
+        if labels:
+            return rng.choice(self.person_pool).replace("{p}", rng.choice(labels))
+        return rng.choice(self.sentence_pool)
+
+    def _fresh(self) -> str:
+        rng = self.rng
+        tmpl = v.SENTENCES[rng.choices(range(len(v.SENTENCES)), cum_weights=self.sentence_cum)[0]]
+        return self._fill(tmpl, self.auth.agents[self.person()].label)
+
+    def _fill(self, tmpl: str, p: str) -> str:
+        rng = self.rng
+        return tmpl.format(
+            p=p,
+            q=self.auth.agents[self.person()].label,
+            o=rng.choice(v.ORGANISATIONS)[3],
+            t=rng.choice(v.TOPIC_PHRASES),
+            c=rng.choice(v.CUBAN_PLACES),
+            d=rng.choice(v.WEEKDAYS),
+            r=rng.choice(v.RARE_TERMS),
+            h=rng.choice(v.HOURS),
+        )
+
+    def _body(self, doc_type, words, message_number, routing, speakers, labels) -> str:
+        rng = self.rng
+        paragraphs: list[str] = []
+        count = 0
+        if doc_type == "memorandum_of_telephone_conversation" and speakers:
+            names = [self.auth.agents[s].label for s in speakers]
+            alt = {0: [names[0]], 1: [names[1]]}
+            if names[0] == "Secretary":
+                alt[0] = ["Secretary", "Sec"]
+            if names[1] == "Secretary":
+                alt[1] = ["Secretary", "Sec"]
+            turn = 0
+            while count < words:
+                sentences = [
+                    self._sentence(names),
+                    *rng.choices(self.sentence_pool, k=rng.randint(0, 5)),
+                ]
+                text = " ".join(sentences)
+                paragraphs.append(f"{rng.choice(alt[turn])}: {text}")
+                count += text.count(" ") + 1
+                turn = 1 - turn
+            return "\n\n".join(paragraphs)
+        while count < words:
+            sentences = [
+                self._sentence(labels),
+                *rng.choices(self.sentence_pool, k=rng.randint(2, 6)),
+            ]
+            text = " ".join(sentences)
+            if not paragraphs and message_number:
+                text = " ".join([f"{message_number}.", *routing, text])
+            paragraphs.append(text)
+            count += text.count(" ") + 1
+        return "\n\n".join(paragraphs)
+
+    def _footnotes(self, index, n, body, date):
+        rng = self.rng
+        if n == 0:
+            return [], body
+        found = set()
+        for _ in range(n * 3):
+            pos = body.find(" ", rng.randrange(len(body)))
+            if pos > 0:
+                found.add(pos)
+            if len(found) == n:
+                break
+        positions = sorted(found)
+        notes: list[PlannedFootnote] = []
+        pieces: list[str] = []
+        last = 0
+        shift = 0
+        for number, pos in enumerate(positions, start=1):
+            marker = f"({number})"
+            word_start = body.rfind(" ", 0, pos) + 1
+            anchor = body[word_start:pos].strip(".,;:\"'")[:200]
+            pieces.append(body[last:pos])
+            offset = pos + shift
+            pieces.append(marker)
+            shift += len(marker)
+            last = pos
+            notes.append(self._footnote(index, number, anchor, offset, date))
+        pieces.append(body[last:])
+        return notes, "".join(pieces)
+
+    def _footnote(self, index, number, anchor, offset, date) -> PlannedFootnote:
+        rng = self.rng
+        kind = rng.choices(
+            ["date", "citation", "cross_reference", "archival", "note"],
+            cum_weights=[20, 35, 60, 75, 100],
+        )[0]
+        note = PlannedFootnote(number=number, text="", kind=kind, anchor=anchor, offset=offset)
+        if kind == "date":
+            base = date or v.PEAK_START
+            resolved = base - dt.timedelta(days=rng.randint(0, 6))
+            note.resolved_date = resolved
+            note.text = f"{MONTHS[resolved.month]} {resolved.day}."
+        elif kind == "citation":
+            pub, tmpl = rng.choice(v.PRINTED_CITATIONS)
+            a = rng.randint(300, 900)
+            b = a + rng.randint(1, 4)
+            note.text = tmpl.format(a=a, b=b, n=rng.randint(5, 26))
+            note.printed = (pub, f"{a}-{b}" if "{b}" in tmpl else str(a))
+        elif kind == "cross_reference" and index > 0:
+            target = rng.randrange(max(0, index - 2000), index)
+            note.cross_reference = target
+            note.cross_number = target % 700 + 1
+            if rng.random() < 0.5:
+                note.text = f"Khrushchev's letter is printed as Document {note.cross_number}."
+            else:
+                note.text = f"See Document {note.cross_number}."
+        elif kind == "archival":
+            f = self.auth.files[rng.randrange(len(self.auth.files))]
+            who = self.auth.agents[self.person()].label
+            location = f.location_text
+            if f.decimal:
+                location = f"{location}, {f.decimal}/10-{rng.randint(16, 31)}62"
+            note.archival_unit = f.unit
+            note.text = f"{who}'s handwritten notes on this meeting are in {location}."
+        else:
+            note.kind = "note"
+            note.text = rng.choice(v.NOTE_FOOTNOTES)
+        return note
+
+    def _events(
+        self,
+        doc_type,
+        date,
+        t,
+        place,
+        sender,
+        recipient,
+        drafter,
+        roles,
+        received_time,
+        transmission_note,
+        file,
+        location_text,
+    ) -> list[PlannedEvent]:
+        rng = self.rng
+        precision = "day" if date else "unknown"
+        events: list[PlannedEvent] = []
+        if drafter is not None:
+            events.append(
+                PlannedEvent(
+                    "drafted",
+                    date,
+                    precision,
+                    place=place,
+                    agents=[(drafter, "drafter")],
+                    evidence="Source note: drafting information.",
+                )
+            )
+            for agent, role, *_ in roles:
+                if role in ("cleared", "concurred", "approved"):
+                    events.append(
+                        PlannedEvent(
+                            role,
+                            date,
+                            precision,
+                            agents=[(agent, role)],
+                            evidence="Source note: clearance chain.",
+                        )
+                    )
+        elif doc_type != "editorial_note":
+            author = sender if sender is not None else next((r[0] for r in roles), None)
+            events.append(
+                PlannedEvent(
+                    "created",
+                    date,
+                    precision,
+                    time=t,
+                    place=place,
+                    agents=[(author, "author")] if author is not None else [],
+                    evidence="Heading and dateline.",
+                )
+            )
+        if sender is not None and doc_type in (
+            "telegram",
+            "circular_telegram",
+            "letter",
+            "message",
+        ):
+            events.append(
+                PlannedEvent(
+                    "sent",
+                    date,
+                    precision,
+                    time=t,
+                    place=place,
+                    agents=[(sender, "sender")],
+                    evidence="Dateline.",
+                )
+            )
+        if received_time is not None:
+            events.append(
+                PlannedEvent(
+                    "received",
+                    date,
+                    precision,
+                    time=received_time,
+                    place="Washington",
+                    agents=[(recipient, "recipient")] if recipient is not None else [],
+                    evidence="Source note: time of receipt.",
+                )
+            )
+        if transmission_note:
+            events.append(
+                PlannedEvent(
+                    "repeated",
+                    date,
+                    precision,
+                    description=transmission_note,
+                    evidence="Source note: transmission.",
+                )
+            )
+        if file is not None:
+            events.append(
+                PlannedEvent(
+                    "filed",
+                    date,
+                    precision,
+                    unit=file.unit,
+                    custodian_after=file.repository,
+                    description=location_text,
+                    evidence="Source note: location.",
+                )
+            )
+            if file.transfer:
+                events.append(
+                    PlannedEvent(
+                        "transferred",
+                        dt.date(file.transfer, 1, 1),
+                        "year",
+                        unit=file.unit,
+                        custodian_before="dos",
+                        custodian_after=file.repository,
+                        evidence="Records-centre accession or library deed of gift.",
+                    )
+                )
+            if rng.random() < 0.15:
+                events.append(
+                    PlannedEvent(
+                        "declassified",
+                        dt.date(rng.randint(1978, 1996), 1, 1),
+                        "year",
+                        evidence="Declassification review for FRUS.",
+                    )
+                )
+        events.append(
+            PlannedEvent(
+                "published",
+                dt.date(1997, 1, 1),
+                "year",
+                publication="frus",
+                evidence="Printed in FRUS 1961–1963, vol. XI.",
+            )
+        )
+        events.append(
+            PlannedEvent(
+                "transcribed",
+                dt.date(rng.choice([1997, 1998, 2003, 2008]), 1, 1),
+                "year",
+                publication="avalon",
+                evidence="Avalon Project transcription.",
+            )
+        )
+        return events
+
+
+def _cap(phrase: str) -> str:
+    return phrase[0].upper() + phrase[1:] if phrase.startswith("the ") else phrase
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    limit = math.exp(-mean)
+    k, p = 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
