@@ -1,0 +1,101 @@
+"""Measure the NDJSON export (and restore) on a generated catalogue.
+
+    .venv/bin/python scripts/bench_export.py --documents 100000 [--restore]
+
+Builds a throwaway SQLite database with ``generate_corpus``, then times
+``export_catalogue`` in a child process and reports wall seconds and the child's peak
+RSS. With ``--restore`` it also restores the export into a second empty database and
+exports that again, checking the files are byte-identical.
+"""
+
+import argparse
+import filecmp
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+MEASURE = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def manage(env, *args):
+    """Run a management command; return (wall seconds, its own peak RSS in MB).
+
+    A small wrapper process waits for the command alone, so RUSAGE_CHILDREN's
+    high-water mark is that command's and not an earlier one's.
+    """
+    started = time.perf_counter()
+    done = subprocess.run(
+        [PYTHON, "-c", MEASURE, PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    lines = done.stdout.strip().splitlines()
+    for line in lines[:-1]:
+        print("  " + line)
+    return seconds, int(lines[-1]) / 1024
+
+
+def database_env(work: Path, name: str) -> dict:
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "archive_site.settings.dev"
+    env["DATABASE_URL"] = f"sqlite:///{work / name}"
+    env["DEBUG"] = "0"
+    return env
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=20000)
+    parser.add_argument("--restore", action="store_true")
+    parser.add_argument("--keep", help="Work directory to use and keep.")
+    args = parser.parse_args()
+    work = Path(args.keep or tempfile.mkdtemp(prefix="bench-export-"))
+    work.mkdir(parents=True, exist_ok=True)
+    source = database_env(work, "source.sqlite3")
+    manage(source, "migrate", "--noinput", "-v", "0")
+    seconds, _ = manage(
+        source, "generate_corpus", "--documents", str(args.documents), "--no-index", "-v", "0"
+    )
+    print(f"generate_corpus {args.documents}: {seconds:.1f}s")
+    seconds, peak = manage(source, "export_catalogue", str(work / "export"))
+    size = sum(p.stat().st_size for p in (work / "export").glob("*.ndjson")) / 2**20
+    manifest = json.loads((work / "export" / "manifest.json").read_text())
+    counts = {e["kind"]: e["records"] for e in manifest["files"]}
+    result = {
+        "documents": counts["documents"],
+        "export_seconds": round(seconds, 2),
+        "export_peak_rss_mb": round(peak, 1),
+        "export_mb": round(size, 1),
+    }
+    if args.restore:
+        target = database_env(work, "restored.sqlite3")
+        manage(target, "migrate", "--noinput", "-v", "0")
+        seconds, peak = manage(target, "import_catalogue", str(work / "export"))
+        result["restore_seconds"] = round(seconds, 2)
+        result["restore_peak_rss_mb"] = round(peak, 1)
+        manage(target, "export_catalogue", str(work / "again"))
+        names = [p.name for p in (work / "export").glob("*.ndjson")]
+        match, mismatch, errors = filecmp.cmpfiles(
+            work / "export", work / "again", names, shallow=False
+        )
+        result["round_trip_identical"] = not mismatch and not errors
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
