@@ -128,7 +128,9 @@ def agent_record(agent: Agent, base_url: str) -> etree._Element:
     by_document = defaultdict(list)
     for link in links:
         by_document[link.document_id].append(link)
-    organisations = [p.organisation for p in positions if p.organisation_id]
+    organisations = list(
+        {p.organisation_id: p.organisation for p in positions if p.organisation_id}.values()
+    )
     if by_document or units or organisations:
         relations = _el(cpf, "relations")
         for document_links in by_document.values():

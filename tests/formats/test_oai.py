@@ -74,6 +74,9 @@ def test_list_records_pages_with_resumption_tokens(harvest):
     assert [t.get("cursor") for t in tokens] == ["0", "2", "4"]
     assert {t.get("completeListSize") for t in tokens} == {"6"}
     assert tokens[-1].text is None  # the last page says the list is complete
+    assert tokens[-1].get("expirationDate") is None
+    expires = datetime.datetime.strptime(tokens[0].get("expirationDate"), "%Y-%m-%dT%H:%M:%SZ")
+    assert expires.replace(tzinfo=datetime.UTC) > datetime.datetime.now(datetime.UTC)
 
     records = list(sickle.ListRecords(metadataPrefix="oai_dc"))
     by_id = {r.header.identifier: r for r in records}

@@ -199,7 +199,7 @@ def list_sets(args, base_url, oai_url):
     more = cursor + size < len(all_sets)
     if cursor or more:
         token = _make_token("ListSets", {"c": cursor + size}) if more else ""
-        _el(node, "resumptionToken", token, completeListSize=len(all_sets), cursor=cursor)
+        _resumption(node, token, len(all_sets), cursor)
     return node
 
 
@@ -276,7 +276,7 @@ def _list(verb, args, base_url):
         token = ""
         if more:
             token = _make_token(verb, {"a": args, "k": page[-1].pk, "c": state["c"] + size})
-        _el(node, "resumptionToken", token, completeListSize=total, cursor=state["c"])
+        _resumption(node, token, total, state["c"])
     return node
 
 
@@ -286,6 +286,14 @@ def list_identifiers(args, base_url, oai_url):
 
 def list_records(args, base_url, oai_url):
     return _list("ListRecords", args, base_url)
+
+
+def _resumption(parent, token: str, total: int, cursor: int):
+    attrs = {"completeListSize": total, "cursor": cursor}
+    if token:
+        expires = timezone.now() + datetime.timedelta(seconds=TOKEN_MAX_AGE)
+        attrs["expirationDate"] = records.datestamp(expires)
+    _el(parent, "resumptionToken", token, **attrs)
 
 
 def _make_token(verb: str, state: dict) -> str:
