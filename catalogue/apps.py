@@ -7,8 +7,9 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Archival catalogue"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
 
-        from catalogue.search.signals import ensure_search_index
+        from catalogue.search.signals import drop_search_triggers, ensure_search_index
 
+        pre_migrate.connect(drop_search_triggers, sender=self)
         post_migrate.connect(ensure_search_index, sender=self)

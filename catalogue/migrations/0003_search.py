@@ -1,9 +1,9 @@
 """The full-text index: an FTS5 table on SQLite, a tsvector table with a GIN index on
-PostgreSQL, and the triggers that keep either in sync (see catalogue/search/schema.py).
+PostgreSQL (see catalogue/search/schema.py).
 
-The DDL lives in ``catalogue.search.schema`` because ``post_migrate`` re-installs it
-(idempotently) after every migrate; a later change to the index adds a migration step
-that calls ``install()`` again."""
+The triggers that keep the index in sync are not created here: ``post_migrate`` creates
+them after every ``migrate`` (and ``pre_migrate`` drops them), because SQLite cannot
+rebuild a table for a later migration while triggers elsewhere refer to it."""
 
 from django.db import migrations
 
@@ -11,7 +11,7 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from catalogue.search import schema
 
-    if schema.install(schema_editor.connection):
+    if schema.install(schema_editor.connection, triggers=False):
         with schema_editor.connection.cursor() as cursor:
             if schema_editor.connection.vendor == "sqlite":
                 cursor.execute(schema.sqlite_refresh("1 = 1").split(";\n")[1].rstrip(";"))

@@ -5,9 +5,13 @@ Why triggers: the index covers the document's own columns *and* rows of other ta
 the importer, ``loaddata``, ``QuerySet.update()`` and ``bulk_create`` all write those
 tables, and only the database sees every one of those writes. A trigger also commits or
 rolls back with the write that caused it, so the index can never describe a state that
-did not happen. ``install()`` is idempotent: migration 0003 calls it, and so does
-``post_migrate`` (SQLite drops a table's triggers when a later migration rebuilds that
-table), followed by a rebuild when the index has drifted.
+did not happen.
+
+Triggers live only *between* migrations: ``pre_migrate`` drops them and ``post_migrate``
+re-creates them (then rebuilds the index if any migration ran). SQLite rebuilds a table
+to alter it (create, copy, drop, rename) and refuses the rename while a trigger elsewhere
+names the dropped table; and a rebuilt table loses its own triggers. Migration 0003
+creates only the index table.
 
 SQLite: an FTS5 table ``catalogue_document_fts`` whose rowid is the document id.
 PostgreSQL: a table ``catalogue_document_search`` with the texts and a weighted
@@ -132,8 +136,10 @@ SQLITE_TRIGGERS += [
 ]
 
 
-def _install_sqlite(cursor):
+def _install_sqlite(cursor, triggers=True):
     cursor.execute(SQLITE_TABLE)
+    if not triggers:
+        return
     for name, event, table, body in SQLITE_TRIGGERS:
         cursor.execute(f"DROP TRIGGER IF EXISTS catalogue_search_{name}")
         cursor.execute(
@@ -141,9 +147,13 @@ def _install_sqlite(cursor):
         )
 
 
-def _uninstall_sqlite(cursor):
+def _drop_sqlite_triggers(cursor):
     for name, *_ in SQLITE_TRIGGERS:
         cursor.execute(f"DROP TRIGGER IF EXISTS catalogue_search_{name}")
+
+
+def _uninstall_sqlite(cursor):
+    _drop_sqlite_triggers(cursor)
     cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
 
 
@@ -268,17 +278,23 @@ PG_TRIGGERS = [
 ]
 
 
-def _install_postgres(cursor):
+def _install_postgres(cursor, triggers=True):
     for statement in PG_INSTALL:
         cursor.execute(statement)
+    if not triggers:
+        return
     for name, event, table, action in PG_TRIGGERS:
         cursor.execute(f"DROP TRIGGER IF EXISTS catalogue_search_{name} ON {table}")
         cursor.execute(f"CREATE TRIGGER catalogue_search_{name} {event} ON {table} {action}")
 
 
-def _uninstall_postgres(cursor):
+def _drop_postgres_triggers(cursor):
     for name, _event, table, _action in PG_TRIGGERS:
         cursor.execute(f"DROP TRIGGER IF EXISTS catalogue_search_{name} ON {table}")
+
+
+def _uninstall_postgres(cursor):
+    _drop_postgres_triggers(cursor)
     for function in [
         "catalogue_search_on_agent()",
         "catalogue_search_agent_documents(bigint)",
@@ -291,16 +307,27 @@ def _uninstall_postgres(cursor):
     cursor.execute(f"DROP TABLE IF EXISTS {PG_TABLE}")
 
 
-def install(connection) -> bool:
+def install(connection, triggers: bool = True) -> bool:
     """Create the index table and (re)create its triggers; False if unsupported."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            _install_sqlite(cursor)
+            _install_sqlite(cursor, triggers)
         elif connection.vendor == "postgresql":
-            _install_postgres(cursor)
+            _install_postgres(cursor, triggers)
         else:
             return False
     return True
+
+
+def drop_triggers(connection):
+    """Before migrations run (see the module docstring); the index table stays."""
+    if not is_installed(connection):
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            _drop_sqlite_triggers(cursor)
+        elif connection.vendor == "postgresql":
+            _drop_postgres_triggers(cursor)
 
 
 def uninstall(connection):
@@ -312,5 +339,8 @@ def uninstall(connection):
 
 
 def is_installed(connection) -> bool:
+    """Whether the index table exists (triggers may be absent during migrations)."""
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return False
     table = FTS_TABLE if connection.vendor == "sqlite" else PG_TABLE
     return table in connection.introspection.table_names()

@@ -1,22 +1,30 @@
-"""Keep the index's triggers in place after every ``migrate``.
+"""Keep the index's triggers out of the way of migrations, and in place afterwards.
 
-SQLite rebuilds a table (dropping its triggers) when a migration alters it in ways
-``ALTER TABLE`` cannot; re-installing after each migrate, and rebuilding when the row
-counts disagree, keeps search correct whatever later migrations do.
+``pre_migrate`` drops the triggers (SQLite rebuilds tables to alter them and cannot
+rename a table while a trigger refers to the dropped original); ``post_migrate`` creates
+the index table if needed, re-creates the triggers, and rebuilds the index when any
+migration ran or the row counts disagree, so writes made while the triggers were away
+are never lost.
 """
 
 from django.db import connections
 
 
-def ensure_search_index(sender, using="default", **kwargs):
+def drop_search_triggers(sender, using="default", **kwargs):
+    from . import schema
+
+    if using == "default":
+        schema.drop_triggers(connections[using])
+
+
+def ensure_search_index(sender, using="default", plan=None, **kwargs):
     from catalogue.models import Document
 
     from . import get_backend, schema
 
     connection = connections[using]
-    if using != "default" or not schema.is_installed(connection):
+    if using != "default" or not schema.install(connection):
         return
-    schema.install(connection)
     backend = get_backend()
-    if backend.indexed_count() != Document.objects.count():
+    if plan or backend.indexed_count() != Document.objects.count():
         backend.rebuild()

@@ -1,0 +1,73 @@
+"""Agent pages and the list of people and offices."""
+
+import datetime
+
+from catalogue.models import AgentRole, NameType, Position
+from tests.factories import AgentFactory, AgentNameFactory, DocumentAgentFactory, DocumentFactory
+
+from .conftest import enrich, parse
+
+AGENT_PAGE_QUERIES = 6
+
+
+def test_agent_page_shows_names_positions_and_documents_by_role(client, world):
+    agent = world["agent"]
+    AgentNameFactory(agent=agent, name="Akalovskii", name_type=NameType.TRANSLITERATION)
+    Position.objects.create(agent=agent, title="Interpreter", start_date=datetime.date(1961, 1, 1))
+    DocumentAgentFactory(document=world["other"], agent=agent, role=AgentRole.MENTIONED)
+    response = client.get(agent.get_absolute_url())
+    assert response.status_code == 200
+    tree = parse(response)
+    assert [h.text_content() for h in tree.cssselect("h1")] == ["Alexander Akalovsky"]
+    text = tree.text_content()
+    assert "Akalovskii" in text and "Interpreter" in text
+    groups = {
+        g.cssselect("h3")[0].text_content().split()[0]: [a.text for a in g.cssselect("li a")]
+        for g in tree.cssselect(".role-group")
+    }
+    assert groups == {
+        "Drafter": ["Telegram about the quarantine"],
+        "Mentioned": ["Memorandum on dismantling"],
+    }
+    timeline = [a.text for a in tree.cssselect("ol.timeline a")]
+    assert timeline == ["Telegram about the quarantine", "Memorandum on dismantling"]
+    # the draft in which the agent is the sender is nowhere
+    assert b"zanzibar" not in response.content and "Sender" not in groups
+
+
+def test_agent_only_in_drafts_does_not_exist(client, world):
+    hidden = world["hidden_agent"]
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    listing = client.get("/agents/")
+    assert b"Secret Drafter" not in listing.content
+
+
+def test_agent_list_counts_published_documents(client, world):
+    tree = parse(client.get("/agents/"))
+    rows = {
+        a.text: a.getparent().cssselect(".count")[0].text
+        for a in tree.cssselect(".agent-list li > a")
+    }
+    assert rows == {"Akalovsky, Alexander": "1"}
+
+
+def test_wrong_slug_and_merged_agents_redirect(client, world):
+    agent = world["agent"]
+    response = client.get(f"/agents/{agent.pk}/wrong/")
+    assert response.status_code == 301 and response["Location"] == agent.get_absolute_url()
+    old = AgentFactory(authorised_name="A. Akalovsky", merged_into=agent)
+    response = client.get(old.get_absolute_url())
+    assert response.status_code == 301 and response["Location"] == agent.get_absolute_url()
+
+
+def test_agent_page_queries_do_not_grow(client, world, django_assert_num_queries):
+    agent = world["agent"]
+    with django_assert_num_queries(AGENT_PAGE_QUERIES):
+        assert client.get(agent.get_absolute_url()).status_code == 200
+    for i in range(8):
+        enrich(DocumentFactory(title=f"Doc {i}"), 1, agents=[agent])
+        AgentNameFactory(agent=agent, name=f"Variant {i}")
+        Position.objects.create(agent=agent, title=f"Office {i}")
+    with django_assert_num_queries(AGENT_PAGE_QUERIES):
+        response = client.get(agent.get_absolute_url())
+    assert len(parse(response).cssselect("ol.timeline > li")) == 9

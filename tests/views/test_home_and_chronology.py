@@ -1,0 +1,66 @@
+"""The home page counts and the chronology."""
+
+import datetime
+
+from tests.factories import DocumentFactory
+
+from .conftest import parse
+
+HOME_QUERIES = 4
+CHRONOLOGY_QUERIES = 1
+
+
+def test_home_counts_published_documents(client, world):
+    response = client.get("/")
+    assert response.status_code == 200
+    tree = parse(response)
+    by_type = {
+        li.cssselect("a")[0].text: li.cssselect(".count")[0].text
+        for li in tree.cssselect("section[aria-labelledby=by-type] li")
+    }
+    assert by_type == {"Memorandum": "1", "Telegram": "1"}
+    by_repository = [a.text for a in tree.cssselect("section[aria-labelledby=by-repository] a")]
+    assert by_repository == ["Department of State"]
+    months = [
+        li.text_content().split() for li in tree.cssselect("section[aria-labelledby=by-month] li")
+    ]
+    assert months == [["October", "1962", "2"]]
+    assert tree.cssselect("form[role=search] input[name=q]")
+
+
+def test_home_queries_are_fixed(client, world, django_assert_num_queries):
+    with django_assert_num_queries(HOME_QUERIES):
+        client.get("/")
+    for day in range(1, 20):
+        DocumentFactory(date=datetime.date(1962, 11, day))
+    with django_assert_num_queries(HOME_QUERIES):
+        client.get("/")
+
+
+def test_chronology_groups_by_day_and_hour_with_a_chart(client, world, django_assert_num_queries):
+    DocumentFactory(
+        title="Early morning cable", date=datetime.date(1962, 10, 27), time=datetime.time(7, 5)
+    )
+    with django_assert_num_queries(CHRONOLOGY_QUERIES):
+        response = client.get("/chronology/")
+    tree = parse(response)
+    day = tree.cssselect("#day-1962-10-27")[0]
+    assert "Saturday, 27 October 1962" in day.cssselect("h3")[0].text_content()
+    hours = [dt.text for dt in day.cssselect("dt")]
+    assert hours == ["7 a.m.", "10 p.m."]
+    titles = [a.text for a in day.cssselect("dd a")]
+    assert titles == ["Early morning cable", "Telegram about the quarantine"]
+    assert b"zanzibar" not in response.content
+    svg = tree.cssselect("svg.chart")[0]
+    bars = svg.cssselect("rect.bar")
+    assert len(bars) == 2  # two days with published documents
+    links = [a.get("href") for a in svg.cssselect("a")]
+    assert "#day-1962-10-27" in links and "#day-1962-10-28" in links
+
+
+def test_chronology_queries_are_fixed(client, world, django_assert_num_queries):
+    for day in range(1, 29):
+        DocumentFactory(date=datetime.date(1962, 11, day), time=datetime.time(day % 24, 0))
+    with django_assert_num_queries(CHRONOLOGY_QUERIES):
+        response = client.get("/chronology/")
+    assert len(parse(response).cssselect("svg.chart rect.bar")) == 30

@@ -1,0 +1,71 @@
+"""Sitemap, robots.txt, error pages and the public history of a record."""
+
+from django.template.loader import render_to_string
+
+from catalogue.models import PublicationStatus
+from tests.factories import StaffFactory
+
+from .conftest import parse
+
+
+def test_sitemap_lists_only_public_pages(client, world):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert world["published"].get_absolute_url() in body
+    assert world["other"].get_absolute_url() in body
+    assert world["agent"].get_absolute_url() in body
+    assert world["file"].get_absolute_url() in body
+    assert world["repository"].get_absolute_url() in body
+    for hidden in [world["draft"], world["withdrawn"], world["hidden_agent"], world["empty_file"]]:
+        assert hidden.get_absolute_url() not in body
+
+
+def test_robots_points_to_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
+
+
+def test_404_in_the_site_style(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    tree = parse(response)
+    assert tree.cssselect("h1")[0].text == "Page not found"
+    assert tree.cssselect("link[rel=stylesheet]")
+
+
+def test_500_page_renders_without_a_request_or_database():
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html and 'lang="en"' in html
+
+
+def test_public_history_names_changed_fields_never_unpublished_content_or_staff(client, world):
+    document = world["published"]
+    staff = StaffFactory(username="jsmith-archivist")
+    document._history_user = staff
+    document.title = "Telegram about the quarantine line"
+    document.save()
+    document.status = PublicationStatus.DRAFT
+    document.text = "unpublished wording xray"
+    document.save()
+    document.text = "final wording"
+    document.status = PublicationStatus.PUBLISHED
+    document.save()
+    response = client.get(f"/documents/{document.pk}/history/")
+    assert response.status_code == 200
+    tree = parse(response)
+    entries = [li.text_content() for li in tree.cssselect("ol.history li")]
+    assert len(entries) == 3
+    assert "Published by an archivist" in entries[-1]
+    assert "title" in entries[1]
+    assert "text" in entries[0]
+    content = response.content.decode()
+    assert "xray" not in content and "jsmith" not in content
+
+
+def test_history_of_hidden_documents(client, world):
+    assert client.get(f"/documents/{world['draft'].pk}/history/").status_code == 404
+    assert client.get(f"/documents/{world['withdrawn'].pk}/history/").status_code == 410

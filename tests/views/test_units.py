@@ -1,0 +1,71 @@
+"""Repositories and units: the navigable tree with counts and identifiers."""
+
+from catalogue.models import ArchivalUnit, PublicationStatus
+from tests.factories import DocumentFactory, UnitFactory
+
+from .conftest import parse
+
+REPOSITORY_PAGE_QUERIES = 2
+UNIT_PAGE_QUERIES = 5
+
+
+def test_repository_tree_counts_published_documents(client, world):
+    response = client.get(world["repository"].get_absolute_url())
+    assert response.status_code == 200
+    tree = parse(response)
+    top = tree.cssselect("section[aria-labelledby=arrangement-title] > ul.tree > li")
+    assert len(top) == 1
+    collection = top[0]
+    assert collection.cssselect("a")[0].text == "Ball Papers"
+    assert "Lot 74 D 272" in collection.cssselect(".meta")[0].text_content()
+    assert "2 documents" in collection.cssselect(".meta")[0].text_content()
+    children = [a.text for a in collection.cssselect("ul.tree a")]
+    assert children == ["Telcons--Cuba"]  # the file holding only a draft is not public
+
+
+def test_unit_page_breadcrumbs_children_and_documents(client, world):
+    file = world["file"]
+    response = client.get(file.get_absolute_url())
+    assert response.status_code == 200
+    tree = parse(response)
+    crumbs = [a.text for a in tree.cssselect(".breadcrumbs a")]
+    assert crumbs == ["Home", "Department of State", "Ball Papers"]
+    titles = [a.text for a in tree.cssselect(".result-title a")]
+    assert titles == ["Telegram about the quarantine", "Memorandum on dismantling"]
+    collection = parse(client.get(world["collection"].get_absolute_url()))
+    assert [a.text for a in collection.cssselect("ul.tree a")] == ["Telcons--Cuba"]
+
+
+def test_units_and_repositories_without_published_documents_are_hidden(client, world):
+    assert client.get(world["empty_file"].get_absolute_url()).status_code == 404
+    lonely = UnitFactory(title="Lonely")
+    DocumentFactory(unit=lonely, status=PublicationStatus.DRAFT)
+    assert client.get(lonely.get_absolute_url()).status_code == 404
+    assert client.get(lonely.repository.get_absolute_url()).status_code == 404
+    listing = client.get("/repositories/")
+    assert lonely.repository.name.encode() not in listing.content
+
+
+def test_unit_wrong_slug_redirects(client, world):
+    file = world["file"]
+    response = client.get(f"/units/{file.pk}/nope/")
+    assert response.status_code == 301 and response["Location"] == file.get_absolute_url()
+
+
+def test_tree_pages_queries_do_not_grow(client, world, django_assert_num_queries):
+    repository, file = world["repository"], world["file"]
+    with django_assert_num_queries(REPOSITORY_PAGE_QUERIES):
+        client.get(repository.get_absolute_url())
+    with django_assert_num_queries(UNIT_PAGE_QUERIES):
+        client.get(file.get_absolute_url())
+    for i in range(6):
+        child = UnitFactory(repository=repository, parent=file, title=f"Item {i}", level="item")
+        DocumentFactory(unit=child)
+        DocumentFactory(unit=file)
+    assert ArchivalUnit.objects.descendants_of(file).count() == 6
+    with django_assert_num_queries(REPOSITORY_PAGE_QUERIES):
+        response = client.get(repository.get_absolute_url())
+    assert len(parse(response).cssselect("ul.tree li")) == 8
+    with django_assert_num_queries(UNIT_PAGE_QUERIES):
+        response = client.get(file.get_absolute_url())
+    assert len(parse(response).cssselect(".result")) == 8
