@@ -5,7 +5,7 @@ from django.contrib import admin
 from catalogue.models import Agent, AgentIdentifier, AgentName, MergeRecord, Position
 from catalogue.services import merging
 
-from .documents import HistoryChannelAdmin
+from .documents import HistoryChannelAdmin, VersionedAdminForm, VersionedAdminMixin
 from .review import merge_action
 
 
@@ -45,7 +45,8 @@ class AgentIdentifierInline(admin.TabularInline):
 
 
 @admin.register(Agent)
-class AgentAdmin(HistoryChannelAdmin):
+class AgentAdmin(VersionedAdminMixin, HistoryChannelAdmin):
+    form = VersionedAdminForm
     list_display = ["authorised_name", "kind", "dates", "needs_review", "merged_into"]
     list_filter = ["kind", "needs_review", MergedFilter]
     list_select_related = ["merged_into"]
@@ -62,7 +63,13 @@ class AgentAdmin(HistoryChannelAdmin):
             "Record keeping",
             {
                 "classes": ["collapse"],
-                "fields": ["normalised_name", "import_run", "created_at", "updated_at"],
+                "fields": [
+                    "version",
+                    "normalised_name",
+                    "import_run",
+                    "created_at",
+                    "updated_at",
+                ],
             },
         ),
     ]

@@ -5,7 +5,7 @@ from django.contrib import admin
 from catalogue.models import ArchivalUnit, MergeRecord, Repository
 from catalogue.services import merging
 
-from .documents import HistoryChannelAdmin
+from .documents import HistoryChannelAdmin, VersionedAdminForm, VersionedAdminMixin
 from .review import merge_action
 
 
@@ -38,7 +38,8 @@ class RepositoryAdmin(HistoryChannelAdmin):
 
 
 @admin.register(ArchivalUnit)
-class ArchivalUnitAdmin(HistoryChannelAdmin):
+class ArchivalUnitAdmin(VersionedAdminMixin, HistoryChannelAdmin):
+    form = VersionedAdminForm
     list_display = ["title", "level", "identifier", "repository", "parent", "depth"]
     list_filter = ["level", "repository", "identifier_scheme"]
     search_fields = ["title", "identifier", "scope_note"]
@@ -64,6 +65,7 @@ class ArchivalUnitAdmin(HistoryChannelAdmin):
             {
                 "classes": ["collapse"],
                 "fields": [
+                    "version",
                     "merged_into",
                     "tree_path",
                     "depth",

@@ -87,6 +87,32 @@ def remove_groups(apps, schema_editor):
     ).delete()
 
 
+def add_version_in_place(model_name: str):
+    """Add ``version`` with ALTER TABLE ADD COLUMN rather than Django's SQLite table
+    rebuild: the search index triggers (0003) name catalogue_agent and
+    catalogue_archivalunit, and SQLite refuses to rename a rebuilt table under them."""
+    table = f"catalogue_{model_name}"
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[
+            migrations.AddField(
+                model_name=model_name,
+                name="version",
+                field=models.PositiveIntegerField(
+                    default=1,
+                    help_text="Optimistic lock: a save based on an older version is refused.",
+                ),
+            )
+        ],
+        database_operations=[
+            migrations.RunSQL(
+                f'ALTER TABLE {table} ADD COLUMN "version" integer DEFAULT 1 NOT NULL '
+                'CHECK ("version" >= 0)',
+                f'ALTER TABLE {table} DROP COLUMN "version"',
+            )
+        ],
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("catalogue", "0003_search"),
@@ -356,6 +382,21 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["-merged_at", "-id"],
             },
+        ),
+        *[add_version_in_place(table) for table in ("agent", "archivalunit")],
+        migrations.AddField(
+            model_name="historicalagent",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, help_text="Optimistic lock: a save based on an older version is refused."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarchivalunit",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, help_text="Optimistic lock: a save based on an older version is refused."
+            ),
         ),
         migrations.RunPython(create_groups, remove_groups),
     ]

@@ -45,6 +45,9 @@ class Agent(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_agents"
     )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Optimistic lock: a save based on an older version is refused."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -86,6 +86,9 @@ class ArchivalUnit(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_units"
     )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Optimistic lock: a save based on an older version is refused."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -94,6 +94,31 @@ def test_two_archivists_editing_the_same_document_first_save_wins():
     assert (doc.title, doc.version) == ("Bob's title", 3)
 
 
+@pytest.mark.parametrize(
+    "make, field",
+    [
+        (lambda: AgentFactory(authorised_name="Kuznetsov"), "authorised_name"),
+        (lambda: UnitFactory(title="Lot 65 D 438"), "title"),
+    ],
+    ids=["agent", "unit"],
+)
+def test_agents_and_units_are_locked_too(make, field):
+    obj = make()
+    form_id = f"{obj._meta.model_name}_form"
+    first = login(staff_in_group("Reviewer", username="first"))
+    second = login(staff_in_group("Reviewer", username="second"))
+    data_1 = form_values(first.get(change_url(obj)), form_id)
+    data_2 = form_values(second.get(change_url(obj)), form_id)
+    data_1.update({field: "First's edit", "_save": "Save"})
+    assert first.post(change_url(obj), data_1).status_code == 302
+    data_2.update({field: "Second's edit", "_save": "Save"})
+    response = second.post(change_url(obj), data_2)
+    assert response.status_code == 200
+    assert "changed by first at" in response.content.decode()
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.version) == ("First's edit", 2)
+
+
 def test_changes_are_recorded_with_the_admin_channel_and_diff_shown():
     doc = DraftDocumentFactory(title="Old title")
     client = login(SuperuserFactory(username="archivist"))

@@ -23,6 +23,10 @@ def reviewer():
     return staff_in_group("Reviewer", username="rev")
 
 
+# a merge and its undo are both saves: the lock counter and timestamp move on, the data not
+VOLATILE = {"updated_at", "version"}
+
+
 def snapshot():
     """Every row of every model a merge may touch, as plain dicts."""
     models_ = [
@@ -39,7 +43,7 @@ def snapshot():
     state = {}
     for model in models_:
         state[model.__name__] = {
-            row.pk: {k: v for k, v in model_to_dict(row).items() if k != "updated_at"}
+            row.pk: {k: v for k, v in model_to_dict(row).items() if k not in VOLATILE}
             for row in model.objects.all()
         }
     state["Document"] = {
