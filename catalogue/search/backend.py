@@ -8,6 +8,7 @@ guarantee for callers such as the importer, not the only path that keeps it curr
 """
 
 import html
+import re
 
 from django.db.models import F, FloatField, Func, Q, Value
 from django.utils.safestring import SafeString, mark_safe
@@ -19,11 +20,13 @@ from .query import ParsedQuery, parse_query
 HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_END = "\ue001"
 ELLIPSIS = "…"
+FOOTNOTE_MARKER = re.compile(r"\(\d{1,3}\)")
 
 
 def render_highlight(fragment: str) -> SafeString:
     """Escape engine output, then turn the private markers into ``<mark>``."""
-    escaped = html.escape(fragment.replace("\n", " "), quote=False)
+    fragment = FOOTNOTE_MARKER.sub("", fragment.replace("\n", " "))
+    escaped = html.escape(fragment, quote=False)
     escaped = escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>")
     return mark_safe(escaped)  # noqa: S308 - escaped above
 
