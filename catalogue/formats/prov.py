@@ -167,7 +167,11 @@ class _GraphBuilder:
         g.add((record, PROV.wasDerivedFrom, previous))
         by_publication = editions["by_publication"]
 
-        roles = {value: self.role(value, label) for value, label in AgentRole.choices}
+        labels = dict(AgentRole.choices)
+
+        def role(key):
+            return self.role(key, labels[key]) if key in labels else None
+
         creation = None
         receipt = None
         for event in document.events.all():
@@ -185,7 +189,7 @@ class _GraphBuilder:
                 g.add((location, RDFS.label, Literal(event.place)))
                 g.add((node, PROV.atLocation, location))
             for link in event.event_agents.all():
-                self.associate(node, self.agent(link.agent), roles.get(link.role))
+                self.associate(node, self.agent(link.agent), role(link.role))
             edition = by_publication.get(event.publication_id)
             if event.event_type in CREATION_EVENTS and creation is None:
                 creation = node
@@ -220,9 +224,9 @@ class _GraphBuilder:
             g.add((original, PROV.wasGeneratedBy, creation))
         for link in document.agent_roles.all():
             if link.role in CREATION_ROLES:
-                self.associate(creation, self.agent(link.agent), roles[link.role])
+                self.associate(creation, self.agent(link.agent), role(link.role))
             elif link.role == AgentRole.RECIPIENT:
-                self.associate(receipt or creation, self.agent(link.agent), roles[link.role])
+                self.associate(receipt or creation, self.agent(link.agent), role(link.role))
         if document.unit_id and not any(g.objects(original, PROV.wasAttributedTo)):
             self.attribute_custody(original, self.repository(document.unit.repository))
         if document.date_note:

@@ -52,3 +52,14 @@ def test_set_selection_in_fixed_queries(archive, client, django_assert_num_queri
     with django_assert_num_queries(7):
         root = etree.fromstring(client.get(reverse("catalogue:oai"), params).content)
     assert len(root.findall(f".//{OAI}record")) == 2 + 3
+
+
+def test_empty_catalogue_has_no_set_hierarchy_and_no_records(db, client):
+    def error(params):
+        root = etree.fromstring(client.get(reverse("catalogue:oai"), params).content)
+        return root.find(f"{OAI}error").get("code")
+
+    assert error({"verb": "ListSets"}) == "noSetHierarchy"
+    assert error({"verb": "ListRecords", "metadataPrefix": "oai_dc"}) == "noRecordsMatch"
+    root = etree.fromstring(client.get(reverse("catalogue:oai"), {"verb": "Identify"}).content)
+    assert root.find(f"{OAI}Identify/{OAI}earliestDatestamp").text.endswith("Z")
