@@ -71,3 +71,14 @@ def test_agent_page_queries_do_not_grow(client, world, django_assert_num_queries
     with django_assert_num_queries(AGENT_PAGE_QUERIES):
         response = client.get(agent.get_absolute_url())
     assert len(parse(response).cssselect("ol.timeline > li")) == 9
+
+
+def test_agent_list_queries_do_not_grow(client, world, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        client.get("/agents/")
+    for i in range(15):
+        document = DocumentFactory(title=f"Doc {i}")
+        DocumentAgentFactory(document=document, agent=AgentFactory(), role=AgentRole.SENDER)
+    with django_assert_num_queries(2):
+        response = client.get("/agents/")
+    assert len(parse(response).cssselect(".agent-list li")) == 16

@@ -69,3 +69,27 @@ def test_public_history_names_changed_fields_never_unpublished_content_or_staff(
 def test_history_of_hidden_documents(client, world):
     assert client.get(f"/documents/{world['draft'].pk}/history/").status_code == 404
     assert client.get(f"/documents/{world['withdrawn'].pk}/history/").status_code == 410
+
+
+def test_history_queries_do_not_grow(client, world, django_assert_num_queries):
+    document = world["published"]
+    url = f"/documents/{document.pk}/history/"
+    with django_assert_num_queries(2):
+        client.get(url)
+    for i in range(10):
+        document.title = f"Title {i}"
+        document.save()
+    with django_assert_num_queries(2):
+        response = client.get(url)
+    assert len(parse(response).cssselect("ol.history li")) == 11
+
+
+def test_sitemap_queries_do_not_grow(client, world, django_assert_num_queries):
+    from tests.factories import DocumentFactory
+
+    with django_assert_num_queries(8):
+        client.get("/sitemap.xml")
+    for _ in range(10):
+        DocumentFactory(unit=world["file"])
+    with django_assert_num_queries(8):
+        client.get("/sitemap.xml")

@@ -69,3 +69,13 @@ def test_tree_pages_queries_do_not_grow(client, world, django_assert_num_queries
     with django_assert_num_queries(UNIT_PAGE_QUERIES):
         response = client.get(file.get_absolute_url())
     assert len(parse(response).cssselect(".result")) == 8
+
+
+def test_repository_list_queries_do_not_grow(client, world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        client.get("/repositories/")
+    for _ in range(5):
+        DocumentFactory()
+    with django_assert_num_queries(1):
+        response = client.get("/repositories/")
+    assert len(parse(response).cssselect(".card")) == 6
