@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -28,6 +29,13 @@ FUZZY_THRESHOLD = 85.0
 # Speaker labels ("Sec", "Secretary") name whoever holds the office in *this* document;
 # they are recorded as variants for the record but never matched on.
 UNMATCHED_NAME_TYPES = {NameType.LABEL}
+
+
+@lru_cache(maxsize=65536)
+def cached_normalise(value: str) -> str:
+    """``normalise_name`` memoised: an import normalises the same few names thousands
+    of times."""
+    return normalise_name(value)
 
 
 @dataclass
@@ -91,7 +99,7 @@ class AgentAuthority:
             if target in self._agents and name_type not in UNMATCHED_NAME_TYPES:
                 self._by_name[normalised].add(target)
         for agent_id, title in Position.objects.values_list("agent_id", "title"):
-            self._positions.add((agent_id, normalise_name(title)))
+            self._positions.add((agent_id, cached_normalise(title)))
         self._loaded = True
 
     def _follow(self, agent_id: int) -> int:
@@ -113,7 +121,7 @@ class AgentAuthority:
     def candidates(self, name: str, *, kind: str = AgentKind.PERSON) -> list[Agent]:
         """Agents a name could denote: exact form first, then a person's surname."""
         self._load()
-        key = normalise_name(name)
+        key = cached_normalise(name)
         if not key:
             return []
         ids = set(self._by_name.get(key, ()))
@@ -139,7 +147,7 @@ class AgentAuthority:
         becomes a Position of a person if not already known.
         """
         name = (name or "").strip()
-        key = normalise_name(name)
+        key = cached_normalise(name)
         if not key:
             return None
         found = self.candidates(name, kind=kind)
@@ -213,7 +221,7 @@ class AgentAuthority:
         return [(self._agents[i], s) for i, s in sorted(best.items(), key=lambda kv: -kv[1])]
 
     def _record_form(self, agent: Agent, form: str, name_type: str):
-        key = normalise_name(form)
+        key = cached_normalise(form)
         if not key or (agent.pk, key) in self._forms:
             return
         self._forms.add((agent.pk, key))
@@ -230,7 +238,7 @@ class AgentAuthority:
         )
 
     def _record_position(self, agent: Agent, title: str):
-        key = normalise_name(title)
+        key = cached_normalise(title)
         if (agent.pk, key) in self._positions:
             return
         self._positions.add((agent.pk, key))
@@ -239,7 +247,7 @@ class AgentAuthority:
         )
 
     def _review(self, kind, name, *, agent, candidate=None, score=None, note=""):
-        marker = (kind, f"{normalise_name(name)}:{agent.pk}:{candidate.pk if candidate else ''}")
+        marker = (kind, f"{cached_normalise(name)}:{agent.pk}:{candidate.pk if candidate else ''}")
         if marker in self._reviewed:
             return
         self._reviewed.add(marker)
@@ -260,8 +268,10 @@ class AgentAuthority:
 
     # -- writing --------------------------------------------------------------------
 
-    def flush(self):
-        """Write the variants, positions and reviews gathered since the last flush."""
+    def flush(self) -> set[int]:
+        """Write the variants, positions and reviews gathered since the last flush;
+        returns the ids of agents that gained a name."""
+        named = {name.agent.pk for name in self.pending_names}
         if self.pending_names:
             AgentName.objects.bulk_create(self.pending_names, ignore_conflicts=True)
         if self.pending_positions:
@@ -270,6 +280,7 @@ class AgentAuthority:
             AuthorityReview.objects.bulk_create(self.pending_reviews)
         self.pending_names, self.pending_positions, self.pending_reviews = [], [], []
         self.created = []
+        return named
 
 
 def resolve_agent(name: str, *, kind: str = AgentKind.PERSON, import_run=None, **kwargs) -> Agent:

@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -120,10 +121,18 @@ def _telegram(rng: random.Random, n: int) -> str:
     )
 
 
+DAYS = [("October", d) for d in range(16, 32)] + [
+    (m, d) for m in ("November", "December") for d in range(1, 31)
+]
+
+
 def _telcon(rng: random.Random, n: int) -> str:
-    office, name = rng.choice(PEOPLE)
-    other = rng.choice(UN_PEOPLE)
-    month, day, date = _date(rng)
+    # Heading + date is a telcon's identity: walk the combinations so none repeats.
+    k = n // 3
+    month, day = DAYS[k % len(DAYS)]
+    office, name = PEOPLE[(k // len(DAYS)) % len(PEOPLE)]
+    other = UN_PEOPLE[(k // (len(DAYS) * len(PEOPLE))) % len(UN_PEOPLE)]
+    date = f"{month} {day}, 1962"
     lines = [
         f"{other}: When Khrushchev said to Kennedy on Sunday(1) morning that he was going to "
         f"dismantle, Castro had not been consulted. He stated five points three hours after "
@@ -200,34 +209,49 @@ class Command(BaseCommand):
             sources = discover([str(corpus)])
             blobs = [s.fs_path.read_bytes() for s in sources]
 
-            started = time.perf_counter()
-            for source, data in zip(sources, blobs, strict=True):
-                parse_document(data, filename=source.path, max_bytes=10**7, collection=None)
-            parse_seconds = time.perf_counter() - started
+            # Measure as production runs: DEBUG would keep every SQL statement in memory.
+            settings.DEBUG = False
+            n = len(sources)
 
-            started = time.perf_counter()
-            summary = run_import(
-                sources,
-                username="bench",
-                batch_size=opts["batch_size"],
-                options={"bench": True},
+            parse_cpu, parse_wall = self._timed(
+                lambda: [
+                    parse_document(data, filename=s.path, max_bytes=10**7, collection=None)
+                    for s, data in zip(sources, blobs, strict=True)
+                ]
             )
-            seconds = time.perf_counter() - started
-            reimport_started = time.perf_counter()
-            again = run_import(sources, username="bench", batch_size=opts["batch_size"])
-            reimport_seconds = time.perf_counter() - reimport_started
-
+            holder = {}
+            cpu, wall = self._timed(
+                lambda: holder.setdefault(
+                    "first",
+                    run_import(sources, username="bench", batch_size=opts["batch_size"]),
+                )
+            )
+            again_cpu, _ = self._timed(
+                lambda: holder.setdefault(
+                    "again",
+                    run_import(sources, username="bench", batch_size=opts["batch_size"]),
+                )
+            )
+        summary, again = holder["first"], holder["again"]
         stored = summary.count("created") + summary.count("updated")
         self.stderr.write(
-            f"{len(sources)} files: parse only {len(sources) / parse_seconds:,.0f} docs/s; "
-            f"re-import (unchanged) {len(sources) / reimport_seconds:,.0f} docs/s; "
-            f"{summary.count('failed')} failed, {again.count('unchanged')} unchanged on re-import."
+            f"{n} files; wall clock {n / wall:,.0f} docs/s (other processes share the CPU); "
+            f"parse only {n / parse_cpu:,.0f} docs/s; store only ~{n / max(cpu - parse_cpu, 1e-9):,.0f} "
+            f"docs/s; re-import {n / again_cpu:,.0f} docs/s ({again.count('unchanged')} "
+            f"unchanged); {summary.count('failed')} failed."
         )
         self.stdout.write(
-            f"Imported {stored} of {len(sources)} documents in {seconds:.2f} s: "
-            f"{len(sources) / seconds:,.0f} docs/s (parse + store, "
-            f"{connections['default'].vendor}, one process)."
+            f"Imported {stored} of {n} documents in {cpu:.2f} CPU s: {n / cpu:,.0f} docs/s "
+            f"(parse + store, {connections['default'].vendor}, one core)."
         )
+
+    @staticmethod
+    def _timed(work):
+        """(CPU seconds, wall seconds): CPU time is the one-core figure, unaffected by
+        other processes on a shared machine; SQLite runs inside this process."""
+        cpu, wall = time.process_time(), time.perf_counter()
+        work()
+        return time.process_time() - cpu, time.perf_counter() - wall
 
     def _use_throwaway_sqlite(self, path: Path):
         connection = connections["default"]

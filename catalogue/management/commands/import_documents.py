@@ -66,7 +66,7 @@ class Command(BaseCommand):
         sources = discover(opts["paths"])
         if not sources:
             raise CommandError("No .txt files found in the paths given.")
-        report = sys.stderr if opts["json"] else self.stdout
+        report = self.stderr if opts["json"] else self.stdout
         username = opts["user"] or default_username()
         user = get_user_model().objects.filter(username=username).first() if username else None
 
@@ -76,12 +76,19 @@ class Command(BaseCommand):
 
             progress = tqdm(total=len(sources), unit="file", file=sys.stderr, leave=False)
 
+        printing = opts["json"]
+
         def on_result(result):
-            if opts["json"] and result.parsed is not None:
+            nonlocal printing
+            if printing and result.parsed is not None:
                 data = result.parsed.to_export_dict()
                 if result.document_id is not None:
                     data["id"] = result.document_id
-                self.stdout.write(json.dumps(data, ensure_ascii=False, default=str))
+                try:
+                    self.stdout.write(json.dumps(data, ensure_ascii=False, default=str))
+                    self.stdout.flush()
+                except BrokenPipeError:  # e.g. piped into `head`: keep importing, stop printing
+                    printing = False
             if progress is not None:
                 progress.update(1)
 
@@ -110,10 +117,10 @@ class Command(BaseCommand):
                 progress.close()
 
         for failure in summary.failures:
-            report.write(f"FAILED {failure.describe_error()}\n")
+            report.write(f"FAILED {failure.describe_error()}", style_func=str)
         line = summary.line()
         if summary.run is not None:
             line += f" (import run {summary.run.pk})"
-        report.write(line + "\n")
+        report.write(line, style_func=str)
         if summary.failures:
             raise CommandError(f"{len(summary.failures)} of {len(summary.files)} files failed.")

@@ -28,11 +28,13 @@ from catalogue.models import (
     ProvenanceEvent,
     RelationType,
 )
-from catalogue.search import get_backend
+from catalogue.models.history import ChangeChannel, recording_channel
 
 from .context import CatalogueContext
 from .events import build_events
+from .indexing import index_once
 from .plan import Builder, Plan, cut, review_problems
+from .rows import adapters, ids_by, insert_rows
 
 __all__ = [
     "CREATED",
@@ -97,14 +99,18 @@ def catalogue_documents(
     """
     context = context or CatalogueContext(import_run=import_run)
     results: list[tuple[Document, str]] = []
+    channel = recording_channel(ChangeChannel.IMPORT, import_run=import_run)
     try:
-        with transaction.atomic():
+        with channel, transaction.atomic(), index_once() as indexer:
+            named_agents: set[int] = set()
             for batch in _split_duplicates(list(parsed_docs)):
-                results.extend(_catalogue_batch(batch, import_run, publish, context))
+                stored, named = _catalogue_batch(batch, import_run, publish, context, indexer)
+                results.extend(stored)
+                named_agents |= named
             written = [doc.pk for doc, outcome in results if outcome != UNCHANGED]
-            if written:
+            if written or named_agents:
                 # Same transaction: the index never mentions a document that rolled back.
-                get_backend().index_documents(written)
+                indexer.index(written, agent_ids=named_agents)
     except BaseException:
         context.reset()
         raise
@@ -122,7 +128,7 @@ def catalogue_document(
     return catalogue_documents([parsed], import_run=import_run, publish=publish, context=context)[0]
 
 
-def _catalogue_batch(batch, import_run, publish, context) -> list[tuple[Document, str]]:
+def _catalogue_batch(batch, import_run, publish, context, indexer) -> tuple[list, set[int]]:
     builder = Builder(context, import_run, publish)
     by_key, by_checksum = _existing(batch)
     reason = f"Import run {import_run.pk}" if import_run else "Import"
@@ -139,20 +145,27 @@ def _catalogue_batch(batch, import_run, publish, context) -> list[tuple[Document
         if current is not None and current.source_checksum == parsed.checksum:
             results.append((current, UNCHANGED))
             continue
+        indexer.suspend()
         document = current or Document()
         plan = builder.fill(document, parsed)
         plan.outcome = UPDATED if current is not None else CREATED
         plans.append(plan)
         results.append((document, plan.outcome))
     if not plans:
-        return results
+        return results, set()
 
     created = [p.document for p in plans if p.outcome == CREATED]
     updated = [p for p in plans if p.outcome == UPDATED]
     if created:
         Document.objects.bulk_create(created)
         Document.history.bulk_history_create(
-            created, default_change_reason=reason, default_user=user
+            created,
+            default_change_reason=reason,
+            default_user=user,
+            custom_historical_attrs={
+                "history_channel": ChangeChannel.IMPORT,
+                "history_import_run_id": import_run.pk if import_run else None,
+            },
         )
     if updated:
         ids = [p.document.pk for p in updated]
@@ -170,145 +183,202 @@ def _catalogue_batch(batch, import_run, publish, context) -> list[tuple[Document
                 doc._history_user = user
             doc.save()
     _write_children(plans, builder, context)
-    context.authority.flush()
-    return results
+    return results, context.authority.flush()
 
 
 def _write_children(plans: list[Plan], builder: Builder, context: CatalogueContext):
-    footnotes = []
-    for plan in plans:
-        for fn in plan.parsed.footnotes:
-            footnotes.append(
-                Footnote(
-                    document=plan.document,
-                    number=fn.number,
-                    text=fn.text,
-                    kind=fn.kind,
-                    anchor_text=cut(fn.anchor_text, 200),
-                    marker_offset=fn.marker_offset,
-                    resolved_date=fn.resolved_date,
-                )
+    """Footnotes, caveats, roles, relations, citations, events and event agents of the
+    batch: one executemany per table, plus one query each to read back footnote and
+    event ids."""
+    doc_ids = [plan.document.pk for plan in plans]
+    adapt_date, adapt_time = adapters()
+    insert_rows(
+        Footnote,
+        FOOTNOTE_COLUMNS,
+        [
+            (
+                plan.document.pk,
+                fn.number,
+                fn.text,
+                fn.kind,
+                cut(fn.anchor_text, 200),
+                fn.marker_offset,
+                adapt_date(fn.resolved_date),
             )
-    Footnote.objects.bulk_create(footnotes)
-    note_of = {(f.document.pk, f.number): f for f in footnotes}
+            for plan in plans
+            for fn in plan.parsed.footnotes
+        ],
+    )
+    footnote_ids = (
+        ids_by(Footnote, doc_ids, "number") if any(p.parsed.footnotes for p in plans) else {}
+    )
 
-    through = Document.caveats.through
-    caveat_rows, role_rows, relations, citations, events, event_agents = [], [], [], [], [], []
+    caveats, roles, relations, citations, events, agents_of = [], [], [], [], [], []
     frus, avalon = context.frus(), context.avalon()
     targets = _known_frus_numbers(plans, frus)
+    run_id = builder.import_run.pk if builder.import_run else None
     for plan in plans:
-        doc = plan.document
-        caveat_rows += [through(document_id=doc.pk, caveat_id=c.pk) for c in plan.caveats]
-        for seq, (agent, role, position, written) in enumerate(plan.roles):
-            role_rows.append(
-                DocumentAgent(
-                    document=doc,
-                    agent=agent,
-                    role=role,
-                    position_title=position,
-                    name_as_written=written,
-                    sequence=seq,
-                )
-            )
+        doc_id = plan.document.pk
+        caveats += [(doc_id, caveat.pk) for caveat in plan.caveats]
+        roles += [
+            (doc_id, agent.pk, role, position, written, seq)
+            for seq, (agent, role, position, written) in enumerate(plan.roles)
+        ]
         sequence = 0
         for fn in plan.parsed.footnotes:
-            footnote = note_of[(doc.pk, fn.number)]
+            footnote_id = footnote_ids[(doc_id, fn.number)]
             for number in dict.fromkeys(fn.cross_references):
                 target = targets.get(number)
                 relations.append(
-                    DocumentRelation(
-                        source=doc,
-                        target=target if target and target.pk != doc.pk else None,
-                        relation_type=RelationType.PRINTED_AS
+                    (
+                        doc_id,
+                        target.pk if target and target.pk != doc_id else None,
+                        RelationType.PRINTED_AS
                         if number in fn.printed_as
                         else RelationType.REFERS_TO,
-                        target_label=f"Document {number}",
-                        target_document_number=number,
-                        footnote=footnote,
-                        note=cut(fn.text, 2000),
+                        f"Document {number}",
+                        number,
+                        footnote_id,
+                        fn.text,
                     )
                 )
             for cited in fn.printed_citations:
                 publication = context.publication(cited.title, year=cited.year)
                 citations.append(
-                    Citation(
-                        document=doc,
-                        kind=CitationKind.CITES_PRINTED,
-                        publication=publication,
-                        pages=cut(cited.pages, 80),
-                        text=cited.text,
-                        footnote=footnote,
-                        sequence=sequence,
+                    (
+                        doc_id,
+                        CitationKind.CITES_PRINTED,
+                        publication.pk,
+                        None,
+                        cut(cited.pages, 80),
+                        cited.text,
+                        footnote_id,
+                        sequence,
                     )
                 )
                 sequence += 1
             for location in fn.archival_citations:
                 _repo, unit = context.location(location)
                 citations.append(
-                    Citation(
-                        document=doc,
-                        kind=CitationKind.CITES_ARCHIVAL,
-                        unit=unit,
-                        text=location.text or fn.text,
-                        footnote=footnote,
-                        sequence=sequence,
+                    (
+                        doc_id,
+                        CitationKind.CITES_ARCHIVAL,
+                        None,
+                        unit.pk if unit else None,
+                        "",
+                        location.text or fn.text,
+                        footnote_id,
+                        sequence,
                     )
                 )
                 sequence += 1
         citations.append(
-            Citation(
-                document=doc,
-                kind=CitationKind.PUBLISHED_IN,
-                publication=frus,
-                text=frus.title,
-                sequence=sequence,
-            )
+            (doc_id, CitationKind.PUBLISHED_IN, frus.pk, None, "", frus.title, None, sequence)
         )
         citations.append(
-            Citation(
-                document=doc,
-                kind=CitationKind.TRANSCRIBED_IN,
-                publication=avalon,
-                text=plan.parsed.collection_as_written or plan.parsed.collection,
-                sequence=sequence + 1,
+            (
+                doc_id,
+                CitationKind.TRANSCRIBED_IN,
+                avalon.pk,
+                None,
+                "",
+                plan.parsed.collection_as_written or plan.parsed.collection or avalon.title,
+                None,
+                sequence + 1,
             )
         )
         for seq, event in enumerate(
             build_events(plan, context=context, import_run=builder.import_run)
         ):
-            row = ProvenanceEvent(
-                document=doc,
-                event_type=event.event_type,
-                sequence=seq,
-                date=event.date,
-                date_precision=event.precision if event.date else DatePrecision.UNKNOWN,
-                date_certainty=event.certainty,
-                date_text=cut(event.date_text, 120),
-                time=event.time,
-                place=cut(event.place, 200),
-                description=event.description,
-                evidence=event.evidence,
-                custodian_after=event.repository,
-                unit=event.unit,
-                publication=event.publication,
-                import_run=builder.import_run,
+            events.append(
+                (
+                    doc_id,
+                    event.event_type,
+                    seq,
+                    adapt_date(event.date),
+                    event.precision if event.date else DatePrecision.UNKNOWN,
+                    event.certainty,
+                    cut(event.date_text, 120),
+                    adapt_time(event.time),
+                    cut(event.place, 200),
+                    event.description,
+                    event.evidence,
+                    event.repository.pk if event.repository else None,
+                    event.unit.pk if event.unit else None,
+                    event.publication.pk if event.publication else None,
+                    run_id,
+                )
             )
-            events.append(row)
-            seen = set()
+            first_role = {}
             for agent, role in event.agents:
-                if agent.pk not in seen:
-                    seen.add(agent.pk)
-                    event_agents.append(EventAgent(event=row, agent=agent, role=role))
+                first_role.setdefault(agent.pk, role)
+            agents_of.append(((doc_id, seq), first_role))
         for review in plan.reviews:
-            review.document = doc
-    through.objects.bulk_create(caveat_rows)
-    DocumentAgent.objects.bulk_create(role_rows)
-    DocumentRelation.objects.bulk_create(relations)
-    Citation.objects.bulk_create(citations)
-    ProvenanceEvent.objects.bulk_create(events)
-    for row in event_agents:
-        row.event_id = row.event.pk
-    EventAgent.objects.bulk_create(event_agents)
+            review.document = plan.document
+    insert_rows(Document.caveats.through, ("document_id", "caveat_id"), caveats)
+    insert_rows(DocumentAgent, ROLE_COLUMNS, roles)
+    insert_rows(DocumentRelation, RELATION_COLUMNS, relations)
+    insert_rows(Citation, CITATION_COLUMNS, citations)
+    insert_rows(ProvenanceEvent, EVENT_COLUMNS, events)
+    if any(roles for _key, roles in agents_of):
+        event_ids = ids_by(ProvenanceEvent, doc_ids, "sequence")
+        insert_rows(
+            EventAgent,
+            ("event_id", "agent_id", "role"),
+            [
+                (event_ids[key], agent_id, role)
+                for key, roles in agents_of
+                for agent_id, role in roles.items()
+            ],
+        )
+
+
+FOOTNOTE_COLUMNS = (
+    "document_id",
+    "number",
+    "text",
+    "kind",
+    "anchor_text",
+    "marker_offset",
+    "resolved_date",
+)
+ROLE_COLUMNS = ("document_id", "agent_id", "role", "position_title", "name_as_written", "sequence")
+RELATION_COLUMNS = (
+    "source_id",
+    "target_id",
+    "relation_type",
+    "target_label",
+    "target_document_number",
+    "footnote_id",
+    "note",
+)
+CITATION_COLUMNS = (
+    "document_id",
+    "kind",
+    "publication_id",
+    "unit_id",
+    "pages",
+    "text",
+    "footnote_id",
+    "sequence",
+)
+EVENT_COLUMNS = (
+    "document_id",
+    "event_type",
+    "sequence",
+    "date",
+    "date_precision",
+    "date_certainty",
+    "date_text",
+    "time",
+    "place",
+    "description",
+    "evidence",
+    "custodian_after_id",
+    "unit_id",
+    "publication_id",
+    "import_run_id",
+)
 
 
 def _known_frus_numbers(plans: list[Plan], frus) -> dict[int, Document]:

@@ -23,8 +23,8 @@ from catalogue.models import (
     Repository,
     UnitLevel,
 )
-from catalogue.normalise import normalise_name
 from catalogue.services.authority import AgentAuthority
+from catalogue.services.authority import cached_normalise as normalise_name
 
 COLLECTION_FUZZY_THRESHOLD = 90.0
 
@@ -64,12 +64,17 @@ class CatalogueContext:
         self._repositories: dict[str, Repository] | None = None
         self._publications: dict[str, Publication] | None = None
         self._unit_index: dict[int, dict] = {}
+        self._collection_memo: dict[tuple[str, str], Collection] = {}
+        self.agent_memo: dict[tuple, object] = {}
 
     # -- collections ------------------------------------------------------------------
 
     def collection(self, name: str, *, as_written: str = "") -> Collection:
         """Match the heading on names and recorded variants (then a close spelling), and
         remember a new spelling as a variant."""
+        memo_key = (name, as_written)
+        if memo_key in self._collection_memo:
+            return self._collection_memo[memo_key]
         if self._collections is None:
             self._collections = list(Collection.objects.all())
         name = (name or as_written or "Uncatalogued texts").strip()
@@ -104,6 +109,7 @@ class CatalogueContext:
         if new:
             found.variants = [*found.variants, *new]
             found.save(update_fields=["variants"])
+        self._collection_memo[memo_key] = found
         return found
 
     # -- controlled vocabularies ----------------------------------------------------

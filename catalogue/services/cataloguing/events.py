@@ -20,6 +20,7 @@ SOURCE_ROLE_EVENTS = {
     "cleared": EventType.CLEARED,
     "concurred": EventType.CONCURRED,
     "approved": EventType.APPROVED,
+    "signer": EventType.SIGNED,
 }
 
 

@@ -78,6 +78,10 @@ class Builder:
     def agent(self, parsed: ParsedAgent | None, title: str):
         if parsed is None or not (parsed.name or "").strip():
             return None
+        memo_key = (parsed.name, parsed.kind, parsed.label, parsed.office)
+        memo = self.context.agent_memo
+        if memo_key in memo:
+            return memo[memo_key]
         kind = parsed.kind if parsed.kind in AgentKind.values else AgentKind.PERSON
         variants = []
         label = (parsed.label or "").strip()
@@ -92,7 +96,10 @@ class Builder:
             office=parsed.office,
             document_title=title,
         )
-        return resolution.agent if resolution else None
+        agent = resolution.agent if resolution else None
+        if resolution and not resolution.ambiguous:
+            memo[memo_key] = agent
+        return agent
 
     def fill(self, document: Document, parsed: ParsedDocument) -> Plan:
         ctx = self.context
