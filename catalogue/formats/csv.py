@@ -88,7 +88,7 @@ def _unit_labels() -> dict[int, str]:
 def document_rows(queryset, base_url: str):
     """One dict per document of ``queryset`` (narrowed with ``with_description()``)."""
     labels = _unit_labels()
-    for document in queryset:
+    for document in queryset.iterator(chunk_size=1000):
         yield {
             "id": document.pk,
             "version": document.version,
@@ -123,7 +123,7 @@ def document_rows(queryset, base_url: str):
 def agent_rows(queryset, base_url: str):
     """One dict per agent of ``queryset`` (annotated ``with_public_document_counts()``,
     names prefetched)."""
-    for agent in queryset:
+    for agent in queryset.iterator(chunk_size=1000):
         variants = [n.name for n in agent.names.all() if n.normalised != agent.normalised_name]
         yield {
             "id": agent.pk,

@@ -93,7 +93,8 @@ class CatalogueProvView(View):
     rdf_format = "turtle"
 
     def get(self, request):
-        graph = prov.build_graph(prov.documents_for_prov(), request_base_url(request))
+        documents = prov.documents_for_prov().iterator(chunk_size=500)
+        graph = prov.build_graph(documents, request_base_url(request))
         response = HttpResponse(
             prov.serialize(graph, self.rdf_format), content_type=RDF_TYPES[self.rdf_format]
         )

@@ -25,12 +25,13 @@ class Command(BaseCommand):
         if not ArchivalUnit.objects.public().filter(pk=target.pk).exists():
             raise CommandError(f"Unit {target.pk} ({target}) has no published documents.")
         data = ead.to_bytes(ead.unit_finding_aid(target, default_base_url()))
+        components = data.count(b"<c ")
         if output:
             Path(output).write_bytes(data)
-            components = data.count(b"<c ")
-            self.stderr.write(f"Wrote {output}: {target}, {components} components.")
+            self.stdout.write(f"Wrote {output}: {target}, {components} components.")
         else:
             self.stdout.write(data.decode(), ending="")
+            self.stderr.write(f"Exported {target}: {components} components.")
 
     def find_unit(self, value: str) -> ArchivalUnit:
         units = ArchivalUnit.objects.select_related("repository", "creator")
