@@ -19,20 +19,55 @@ KENNEDY = ParsedAgent("Kennedy", "President")
 @pytest.mark.parametrize(
     ("first", "number", "subject", "routing", "references"),
     [
-        ("1581. Subject: Cuba. Dept pass White House. McCloy had one hour mtg.", "1581", "Cuba",
-         ["Dept pass White House"], []),
-        ("1015. Eyes only for Ambassador from Secretary. Niact. Following is text.", "1015", "",
-         ["Eyes only for Ambassador from Secretary", "Niact"], []),
-        ("1102. Eyes Only for the Secretary. Ref: Deptel 1015. Radio Moscow broadcast.", "1102",
-         "", ["Eyes Only for the Secretary"], ["Deptel 1015"]),
-        ("2004. For Secretary from McCloy. Literally eyes only. Kuznetsov called.", "2004", "",
-         ["For Secretary from McCloy", "Literally eyes only"], []),
-        ("Secto 12. Pass White House. The Foreign Minister said.", "Secto 12", "",
-         ["Pass White House"], []),
-        ("CA-4202. Subject: Guidance on the Cuban Situation. The following guidance.", "CA-4202",
-         "Guidance on the Cuban Situation", [], []),
-        ("Circular 707. Subject: U.S. Position on Cuba. Please pass to Foreign Minister. Posts.",
-         "Circular 707", "U.S. Position on Cuba", ["Please pass to Foreign Minister"], []),
+        (
+            "1581. Subject: Cuba. Dept pass White House. McCloy had one hour mtg.",
+            "1581",
+            "Cuba",
+            ["Dept pass White House"],
+            [],
+        ),
+        (
+            "1015. Eyes only for Ambassador from Secretary. Niact. Following is text.",
+            "1015",
+            "",
+            ["Eyes only for Ambassador from Secretary", "Niact"],
+            [],
+        ),
+        (
+            "1102. Eyes Only for the Secretary. Ref: Deptel 1015. Radio Moscow broadcast.",
+            "1102",
+            "",
+            ["Eyes Only for the Secretary"],
+            ["Deptel 1015"],
+        ),
+        (
+            "2004. For Secretary from McCloy. Literally eyes only. Kuznetsov called.",
+            "2004",
+            "",
+            ["For Secretary from McCloy", "Literally eyes only"],
+            [],
+        ),
+        (
+            "Secto 12. Pass White House. The Foreign Minister said.",
+            "Secto 12",
+            "",
+            ["Pass White House"],
+            [],
+        ),
+        (
+            "CA-4202. Subject: Guidance on the Cuban Situation. The following guidance.",
+            "CA-4202",
+            "Guidance on the Cuban Situation",
+            [],
+            [],
+        ),
+        (
+            "Circular 707. Subject: U.S. Position on Cuba. Please pass to Foreign Minister. Posts.",
+            "Circular 707",
+            "U.S. Position on Cuba",
+            ["Please pass to Foreign Minister"],
+            [],
+        ),
         ("Following is text of message.", "", "", [], []),
     ],
 )
@@ -46,7 +81,11 @@ def test_telegram_addressing(first, number, subject, routing, references):
 
 def test_addressing_may_continue_into_the_next_paragraph():
     facts = analyse_body(["1590.", "Subject: Cuba.", "Dept pass USIA.", "Text."], "telegram", [])
-    assert (facts.message_number, facts.subject, facts.routing) == ("1590", "Cuba", ["Dept pass USIA"])
+    assert (facts.message_number, facts.subject, facts.routing) == (
+        "1590",
+        "Cuba",
+        ["Dept pass USIA"],
+    )
 
 
 def test_paragraph_numbering_is_not_a_message_number():
@@ -64,8 +103,10 @@ def test_memoranda_have_no_message_number():
     [
         (["Participants: The Secretary", "Subject: Cuba", "Text."], "Cuba"),
         (["SUBJECT", "Soviet Proposals on Turkey", "Text."], "Soviet Proposals on Turkey"),
-        (["Subject: Berlin Contingency Planning\nThe Secretary opened.", "Text."],
-         "Berlin Contingency Planning"),
+        (
+            ["Subject: Berlin Contingency Planning\nThe Secretary opened.", "Text."],
+            "Berlin Contingency Planning",
+        ),
     ],
 )
 def test_memorandum_subject(paragraphs, subject):

@@ -18,7 +18,9 @@ def test_telegram_export_dict():
         "footnotes", "relations", "events", "received", "text", "source_file",
     ]  # fmt: skip
     assert out["id"] is None
-    assert out["title"] == "Telegram From the Mission to the United Nations to the Department of State"
+    assert (
+        out["title"] == "Telegram From the Mission to the United Nations to the Department of State"
+    )
     assert out["doc_type"] == "telegram"
     assert out["collection"] == "The Cuban Missile Crisis"
     assert out["sender"] == "Mission to the United Nations"
@@ -89,7 +91,10 @@ def test_telcon_export_relations_and_date_note():
     out = parse_document(load(TELCON)).to_export_dict()
     assert out["relations"] == [
         {"type": "printed_as", "target": "Document 102"},
-        {"type": "cites", "target": "American Foreign Policy: Current Documents, 1962, pp. 447-448"},
+        {
+            "type": "cites",
+            "target": "American Foreign Policy: Current Documents, 1962, pp. 447-448",
+        },
     ]
     assert out["date"]["certainty"] == "inferred"
     assert out["date"]["note"].startswith("The conversation probably took place")

@@ -116,10 +116,15 @@ def test_cross_references():
             "archival",
         ),
         ("The Department of State replied the next day.", "note"),
-        ("McCone's briefing notes are in Central Intelligence Agency, DCI/McCone Files: Job"
-         " 80-B01285A, Meetings with the President.", "archival"),
-        ("A copy is in Department of State, Central Files, 611.3722/10-2762; see Document 45.",
-         "archival"),
+        (
+            "McCone's briefing notes are in Central Intelligence Agency, DCI/McCone Files: Job"
+            " 80-B01285A, Meetings with the President.",
+            "archival",
+        ),
+        (
+            "A copy is in Department of State, Central Files, 611.3722/10-2762; see Document 45.",
+            "archival",
+        ),
     ],
 )
 def test_footnote_kinds(text, kind):
@@ -176,7 +181,7 @@ def test_editorial_note_footnotes():
 def test_footnote_continued_in_a_second_paragraph():
     data = (
         b"The Cuban Missile Crisis\nEditorial Note\n\nThe President spoke.(1)\n\n"
-        b"1 He said:\n\n\"We will not yield.\" Back\n\n127 Wall Street, New Haven, CT 06511.\n"
+        b'1 He said:\n\n"We will not yield." Back\n\n127 Wall Street, New Haven, CT 06511.\n'
     )
     doc = parse_document(data)
     assert doc.body == "The President spoke.(1)"
@@ -184,9 +189,7 @@ def test_footnote_continued_in_a_second_paragraph():
 
 
 def test_footnote_whose_marker_is_missing_is_a_warning():
-    data = (
-        b"The Cuban Missile Crisis\nEditorial Note\n\nNo markers here.\n\n1 Orphan. Back\n"
-    )
+    data = b"The Cuban Missile Crisis\nEditorial Note\n\nNo markers here.\n\n1 Orphan. Back\n"
     doc = parse_document(data)
     assert doc.footnotes[0].marker_offset is None and doc.footnotes[0].anchor_text == ""
     assert doc.warnings == ["footnote 1: marker not found in body"]

@@ -112,7 +112,10 @@ def brief(agent):
             "memorandum",
             "Memorandum",
             ("Hilsman", "Director of the Bureau of Intelligence and Research", "person"),
-            [("Rusk", "Secretary of State", "person"), ("McNamara", "Secretary of Defense", "person")],
+            [
+                ("Rusk", "Secretary of State", "person"),
+                ("McNamara", "Secretary of Defense", "person"),
+            ],
         ),
         (
             "Memorandum From the Joint Chiefs of Staff to Secretary of Defense McNamara",
@@ -128,8 +131,13 @@ def brief(agent):
             ("Ball", "Under Secretary of State", "person"),
             [("Dobrynin", "Soviet Ambassador", "person")],
         ),
-        ("Memorandum for the President", "memorandum", "Memorandum", None,
-         [("President", "President", "person")]),
+        (
+            "Memorandum for the President",
+            "memorandum",
+            "Memorandum",
+            None,
+            [("President", "President", "person")],
+        ),
     ],
 )
 def test_from_to_headings(line, doc_type, label, sender, recipients):
@@ -174,8 +182,12 @@ def test_between_heading_gives_participants_with_labels():
             21,
             "Executive Committee of the National Security Council",
         ),
-        ("Minutes of the 507th Meeting of the National Security Council", "minutes", 507,
-         "National Security Council"),
+        (
+            "Minutes of the 507th Meeting of the National Security Council",
+            "minutes",
+            507,
+            "National Security Council",
+        ),
         (
             "Notes Taken at the Meeting of the Executive Committee of the National Security"
             " Council",
@@ -195,7 +207,12 @@ def test_meeting_headings(line, doc_type, number, body):
 @pytest.mark.parametrize(
     ("line", "doc_type", "authors", "recipients"),
     [
-        ("Paper Prepared in the Department of State", "paper", [("Department of State", "", "organisation")], []),
+        (
+            "Paper Prepared in the Department of State",
+            "paper",
+            [("Department of State", "", "organisation")],
+            [],
+        ),
         (
             "Paper Prepared by the Central Intelligence Agency for the Executive Committee",
             "paper",
@@ -228,12 +245,21 @@ def test_authored_headings(line, doc_type, authors, recipients):
         ("Record of Meeting", "record_of_meeting", "Record of Meeting"),
         ("Off-the-Record Meeting on Cuba", "record_of_meeting", "Off-the-Record Meeting"),
         ("Notes on the Meeting With the President", "notes", "Notes"),
-        ("National Security Action Memorandum No. 196", "memorandum",
-         "National Security Action Memorandum"),
-        ("Special National Intelligence Estimate", "intelligence_estimate",
-         "Special National Intelligence Estimate"),
-        ("Note From the Soviet Government to the Government of the United States",
-         "diplomatic_note", "Note"),
+        (
+            "National Security Action Memorandum No. 196",
+            "memorandum",
+            "National Security Action Memorandum",
+        ),
+        (
+            "Special National Intelligence Estimate",
+            "intelligence_estimate",
+            "Special National Intelligence Estimate",
+        ),
+        (
+            "Note From the Soviet Government to the Government of the United States",
+            "diplomatic_note",
+            "Note",
+        ),
         ("TELEGRAM FROM THE DEPARTMENT OF STATE TO THE EMBASSY IN TURKEY", "telegram", "Telegram"),
     ],
 )
@@ -257,7 +283,9 @@ def test_unknown_type_is_not_recognised():
 
 
 def test_split_from_to_prefers_a_to_after_a_parenthesis():
-    assert split_from_to("the Special Assistant to the President (Schlesinger) to the Secretary") == (
+    assert split_from_to(
+        "the Special Assistant to the President (Schlesinger) to the Secretary"
+    ) == (
         "the Special Assistant to the President (Schlesinger)",
         "the Secretary",
     )

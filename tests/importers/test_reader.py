@@ -32,7 +32,9 @@ def test_cp1252_curly_quotes_and_dashes():
 
 def test_latin1_is_the_last_resort():
     # 0x81 is undefined in cp1252, so only Latin-1 decodes this.
-    decoded = decode(b"Editorial Note\nChar\xe9 and one odd byte \x81 in a long enough line of text.")
+    decoded = decode(
+        b"Editorial Note\nChar\xe9 and one odd byte \x81 in a long enough line of text."
+    )
     assert decoded.encoding == "latin-1"
     assert "Chargé" not in decoded.text  # é decoded from Latin-1 0xE9
     assert "Char\xe9" in decoded.text

@@ -73,7 +73,9 @@ def test_telcon_seed_every_field():
     assert doc.authors == []
     assert doc.place == ""
     assert doc.dateline == "October 31, 1962."
-    assert doc.date == ParsedDate(dt.date(1962, 10, 31), "day", "inferred", "October 31, 1962", REMARK)
+    assert doc.date == ParsedDate(
+        dt.date(1962, 10, 31), "day", "inferred", "October 31, 1962", REMARK
+    )
     assert doc.time is None and doc.time_end is None and doc.time_text == ""
     assert doc.message_number == "" and doc.subject == ""
     assert doc.routing == [] and doc.references == []

@@ -90,22 +90,34 @@ def test_full_telegram_source_note():
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("Drafted by Akalovsky and concurred in by McCloy.",
-         [("Akalovsky", "drafter"), ("McCloy", "concurred")]),
+        (
+            "Drafted by Akalovsky and concurred in by McCloy.",
+            [("Akalovsky", "drafter"), ("McCloy", "concurred")],
+        ),
         ("Drafted and approved by Rusk.", [("Rusk", "drafter"), ("Rusk", "approved")]),
-        ("Drafted by Tyler, cleared with Bundy and U. Alexis Johnson, and approved by Ball.",
-         [("Tyler", "drafter"), ("Bundy", "cleared"), ("U. Alexis Johnson", "cleared"),
-          ("Ball", "approved")]),
+        (
+            "Drafted by Tyler, cleared with Bundy and U. Alexis Johnson, and approved by Ball.",
+            [
+                ("Tyler", "drafter"),
+                ("Bundy", "cleared"),
+                ("U. Alexis Johnson", "cleared"),
+                ("Ball", "approved"),
+            ],
+        ),
         ("Cleared in draft with the White House.", [("White House", "cleared")]),
-        ("Drafted in S/S and approved by the Secretary.",
-         [("S/S", "drafter"), ("Secretary", "approved")]),
+        (
+            "Drafted in S/S and approved by the Secretary.",
+            [("S/S", "drafter"), ("Secretary", "approved")],
+        ),
         ("Prepared by McNamara.", [("McNamara", "author")]),
         ("Signed by Rusk.", [("Rusk", "signer")]),
         ("Approved by the President on October 27.", [("President", "approved")]),
     ],
 )
 def test_clearance_chain(sentence, expected):
-    note = parse_source_note(f"Source: Department of State, Central Files, 737.00/10-2762. {sentence}")
+    note = parse_source_note(
+        f"Source: Department of State, Central Files, 737.00/10-2762. {sentence}"
+    )
     assert [(r.agent.name, r.role) for r in note.roles] == expected
 
 
@@ -120,7 +132,9 @@ def test_sent_and_repeated():
 
 
 def test_caveats_in_separate_sentences():
-    note = parse_source_note("Source: Department of State, Central Files, 737.00/10-2262. Secret. Niact. Nodis.")
+    note = parse_source_note(
+        "Source: Department of State, Central Files, 737.00/10-2262. Secret. Niact. Nodis."
+    )
     assert (note.classification, note.caveats) == ("Secret", ["Niact", "Nodis"])
 
 
@@ -148,17 +162,22 @@ def test_dating_inference_and_evidence():
 @pytest.mark.parametrize(
     ("remark", "is_dating", "evidence"),
     [
-        ("The time is from the President's Daily Diary (Kennedy Library).", True,
-         ["President's Daily Diary (Kennedy Library)"]),
+        (
+            "The time is from the President's Daily Diary (Kennedy Library).",
+            True,
+            ["President's Daily Diary (Kennedy Library)"],
+        ),
         ("The date is based on internal evidence.", True, []),
         ("The memorandum was apparently written on October 29.", True, []),
         ("Kennedy's reply was apparently never sent; see Document 45.", False, []),
         ("The source text bears no drafting information.", False, []),
-        ("A handwritten note on the source text reads: \"Not sent.\"", False, []),
+        ('A handwritten note on the source text reads: "Not sent."', False, []),
     ],
 )
 def test_dating_remarks(remark, is_dating, evidence):
-    note = parse_source_note(f"Source: Kennedy Library, National Security Files, Cuba. Secret. {remark}")
+    note = parse_source_note(
+        f"Source: Kennedy Library, National Security Files, Cuba. Secret. {remark}"
+    )
     assert note.remarks == [remark]
     assert (note.dating_inference == remark) is is_dating
     assert note.evidence == evidence
@@ -180,50 +199,111 @@ def test_raw_keeps_the_paragraph_as_written():
 @pytest.mark.parametrize(
     ("text", "repository", "implied", "units"),
     [
-        ("Department of State, Ball Papers: Lot 74 D 272, Telcons--Cuba", "Department of State",
-         False, [("Ball Papers", "collection", "Lot 74 D 272", "lot"),
-                 ("Telcons--Cuba", "file", "", "")]),
-        ("USUN Files: NYFRC 84-84-001, October-November Meetings",
-         "New York Federal Records Center", True,
-         [("USUN Files", "collection", "NYFRC 84-84-001", "accession"),
-          ("October-November Meetings", "file", "", "")]),
-        ("Washington National Records Center, RG 330, OASD(C) A Files: FRC 71 A 2896,"
-         " Verification of US-USSR Agreements re Cuba, Gilpatric Notes",
-         "Washington National Records Center", False,
-         [("RG 330", "record_group", "RG 330", "record_group"),
-          ("OASD(C) A Files", "series", "FRC 71 A 2896", "accession"),
-          ("Verification of US-USSR Agreements re Cuba", "file", "", ""),
-          ("Gilpatric Notes", "item", "", "")]),
-        ("Department of State, Central Files, 737.00/11-162", "Department of State", False,
-         [("Central Files", "collection", "", ""),
-          ("737.00/11-162", "file", "737.00/11-162", "decimal_file")]),
-        ("Kennedy Library, National Security Files, Countries Series, Cuba, General, 10/26/62",
-         "John F. Kennedy Library", False,
-         [("National Security Files", "collection", "", ""),
-          ("Countries Series", "series", "", ""),
-          ("Cuba, General, 10/26/62", "file", "", "")]),
-        ("Johnson Library, Vice Presidential Security File, Cuba (I)",
-         "Lyndon B. Johnson Library", False,
-         [("Vice Presidential Security File", "collection", "", ""),
-          ("Cuba (I)", "file", "", "")]),
-        ("Eisenhower Library, Post-Presidential Papers, Augusta-Walter Reed Series, Cuba",
-         "Dwight D. Eisenhower Library", False,
-         [("Post-Presidential Papers", "collection", "", ""),
-          ("Augusta-Walter Reed Series", "series", "", ""), ("Cuba", "file", "", "")]),
-        ("National Archives and Records Administration, RG 59, Central Files, 737.00/11-162",
-         "National Archives and Records Administration", False,
-         [("RG 59", "record_group", "RG 59", "record_group"),
-          ("Central Files", "series", "", ""),
-          ("737.00/11-162", "file", "737.00/11-162", "decimal_file")]),
-        ("S/S Files: Lot 65 D 438, Cuba", "Department of State", True,
-         [("S/S Files", "collection", "Lot 65 D 438", "lot"), ("Cuba", "file", "", "")]),
-        ("Central Files, 737.00/10-2762", "Department of State", True,
-         [("Central Files", "collection", "", ""),
-          ("737.00/10-2762", "file", "737.00/10-2762", "decimal_file")]),
-        ("Department of State, Ball Papers, Lot 74 D 272, Telcons", "Department of State", False,
-         [("Ball Papers", "collection", "Lot 74 D 272", "lot"), ("Telcons", "file", "", "")]),
-        ("Some Private Collection, Box 3", "", False,
-         [("Some Private Collection", "collection", "", ""), ("Box 3", "file", "", "")]),
+        (
+            "Department of State, Ball Papers: Lot 74 D 272, Telcons--Cuba",
+            "Department of State",
+            False,
+            [
+                ("Ball Papers", "collection", "Lot 74 D 272", "lot"),
+                ("Telcons--Cuba", "file", "", ""),
+            ],
+        ),
+        (
+            "USUN Files: NYFRC 84-84-001, October-November Meetings",
+            "New York Federal Records Center",
+            True,
+            [
+                ("USUN Files", "collection", "NYFRC 84-84-001", "accession"),
+                ("October-November Meetings", "file", "", ""),
+            ],
+        ),
+        (
+            "Washington National Records Center, RG 330, OASD(C) A Files: FRC 71 A 2896,"
+            " Verification of US-USSR Agreements re Cuba, Gilpatric Notes",
+            "Washington National Records Center",
+            False,
+            [
+                ("RG 330", "record_group", "RG 330", "record_group"),
+                ("OASD(C) A Files", "series", "FRC 71 A 2896", "accession"),
+                ("Verification of US-USSR Agreements re Cuba", "file", "", ""),
+                ("Gilpatric Notes", "item", "", ""),
+            ],
+        ),
+        (
+            "Department of State, Central Files, 737.00/11-162",
+            "Department of State",
+            False,
+            [
+                ("Central Files", "collection", "", ""),
+                ("737.00/11-162", "file", "737.00/11-162", "decimal_file"),
+            ],
+        ),
+        (
+            "Kennedy Library, National Security Files, Countries Series, Cuba, General, 10/26/62",
+            "John F. Kennedy Library",
+            False,
+            [
+                ("National Security Files", "collection", "", ""),
+                ("Countries Series", "series", "", ""),
+                ("Cuba, General, 10/26/62", "file", "", ""),
+            ],
+        ),
+        (
+            "Johnson Library, Vice Presidential Security File, Cuba (I)",
+            "Lyndon B. Johnson Library",
+            False,
+            [
+                ("Vice Presidential Security File", "collection", "", ""),
+                ("Cuba (I)", "file", "", ""),
+            ],
+        ),
+        (
+            "Eisenhower Library, Post-Presidential Papers, Augusta-Walter Reed Series, Cuba",
+            "Dwight D. Eisenhower Library",
+            False,
+            [
+                ("Post-Presidential Papers", "collection", "", ""),
+                ("Augusta-Walter Reed Series", "series", "", ""),
+                ("Cuba", "file", "", ""),
+            ],
+        ),
+        (
+            "National Archives and Records Administration, RG 59, Central Files, 737.00/11-162",
+            "National Archives and Records Administration",
+            False,
+            [
+                ("RG 59", "record_group", "RG 59", "record_group"),
+                ("Central Files", "series", "", ""),
+                ("737.00/11-162", "file", "737.00/11-162", "decimal_file"),
+            ],
+        ),
+        (
+            "S/S Files: Lot 65 D 438, Cuba",
+            "Department of State",
+            True,
+            [("S/S Files", "collection", "Lot 65 D 438", "lot"), ("Cuba", "file", "", "")],
+        ),
+        (
+            "Central Files, 737.00/10-2762",
+            "Department of State",
+            True,
+            [
+                ("Central Files", "collection", "", ""),
+                ("737.00/10-2762", "file", "737.00/10-2762", "decimal_file"),
+            ],
+        ),
+        (
+            "Department of State, Ball Papers, Lot 74 D 272, Telcons",
+            "Department of State",
+            False,
+            [("Ball Papers", "collection", "Lot 74 D 272", "lot"), ("Telcons", "file", "", "")],
+        ),
+        (
+            "Some Private Collection, Box 3",
+            "",
+            False,
+            [("Some Private Collection", "collection", "", ""), ("Box 3", "file", "", "")],
+        ),
     ],
 )
 def test_locations(text, repository, implied, units):

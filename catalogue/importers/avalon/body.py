@@ -233,9 +233,11 @@ def _participants(paragraphs: list[str]) -> list[ParsedAgent]:
         block = m.group("p").strip()
         if not block and i + 1 < len(paragraphs):
             block = paragraphs[i + 1]
+        block = block[:4000]
         entries = block.split("\n") if "\n" in block else block.split(";")
         if len(entries) == 1:
             entries = split_agents(block)
+        entries = entries[:40]
         agents = [_participant_entry(e) for e in entries]
         return [a for a in agents if a is not None and a.name][:40]
     return []

@@ -42,7 +42,9 @@ _PLACE = re.compile(r"^[A-Z][\w.'’\- ]{0,40}(?:,\s*[A-Z][\w.'’\- ]{0,30})?$"
 _TIME_PREFIX = re.compile(r"^\s*(?:,|-{1,2}|–|—)?\s*")
 _PROBABLE = re.compile(r"\b(?:probably|circa|ca\.|c\.|about)\s*", re.I)
 _AMPM_END = re.compile(r"[ap]\.\s?m\.$", re.I)
-_PLACE_PARTICLES = frozenset({"of", "de", "la", "le", "du", "am", "on", "upon", "sur", "the", "del"})
+_PLACE_PARTICLES = frozenset(
+    {"of", "de", "la", "le", "du", "am", "on", "upon", "sur", "the", "del"}
+)
 _NOT_PLACE = frozenset({"Dear", "Mr.", "Mrs.", "Dr.", "Sir", "Madam", "He", "She", "We", "I"})
 MAX_DATELINE = 120
 

@@ -16,10 +16,11 @@ from catalogue.importers.avalon.body import analyse_body, anchor_before, find_ma
 from catalogue.importers.avalon.dateline import Dateline, parse_dateline
 from catalogue.importers.avalon.errors import ParseError
 from catalogue.importers.avalon.footnotes import (
-    BACK,
     FOOTNOTE_START,
+    has_back,
     parse_footnote,
     split_footnote,
+    strip_back,
 )
 from catalogue.importers.avalon.heading import (
     Heading,
@@ -40,7 +41,8 @@ from catalogue.importers.records import (
 )
 
 PARSER_VERSION = "avalon-1.0"
-MAX_HEADING = 300
+MAX_HEADING = 300  # an unrecognised heading longer than this is not one
+MAX_HEADING_LENGTH = 600  # no real heading is this long
 _FOOTER = re.compile(
     r"Wall Street|New Haven|Avalon Project|Lillian Goldman|Yale Law School|Copyright|©", re.I
 )
@@ -109,6 +111,11 @@ def _top(lines: list[str], collection: str | None, doc: ParsedDocument) -> tuple
             line=first_i + 1,
         )
     text = " ".join(lines[heading_i].split())
+    if len(text) > MAX_HEADING_LENGTH:
+        raise ParseError(
+            f"no recognisable heading: the heading line is {len(text)} characters long",
+            line=heading_i + 1,
+        )
     heading = parse_heading(text)
     if not heading.recognised:
         if (
@@ -161,8 +168,8 @@ def _bottom(
             pending = ""
             j -= 1
             continue
-        if not pending and BACK.search(text) and j > 0 and FOOTNOTE_START.match(rest[j - 1].text):
-            pending = BACK.sub("", text).strip() + " Back"
+        if not pending and has_back(text) and j > 0 and FOOTNOTE_START.match(rest[j - 1].text):
+            pending = strip_back(text) + " Back"
             j -= 1
             continue
         if pending:

@@ -23,8 +23,8 @@ import re
 from catalogue.importers.avalon.location import find_locations
 from catalogue.importers.avalon.textutil import (
     MONTH_RE,
-    iter_sentences,
     WEEKDAY_RE,
+    iter_sentences,
     month_number,
     nearest_date,
     safe_date,
@@ -32,7 +32,26 @@ from catalogue.importers.avalon.textutil import (
 from catalogue.importers.records import ParsedFootnote, ParsedPrintedCitation
 
 FOOTNOTE_START = re.compile(r"^(?P<n>\d{1,3})(?P<dot>[.)])?[ \t]+(?P<text>\S.*)$", re.S)
-BACK = re.compile(r"\s*\[?\bBack\]?\s*$")
+MAX_CITATIONS = 40
+_BACK_TAILS = ("[Back]", "Back")
+
+
+def has_back(text: str) -> bool:
+    """Does the paragraph end with the "Back" link left over from the web page?"""
+    return strip_back(text) != text.rstrip()
+
+
+def strip_back(text: str) -> str:
+    """``text`` without a trailing "Back"/"[Back]" link (a whole word), right-stripped."""
+    text = text.rstrip()
+    for tail in _BACK_TAILS:
+        if text.endswith(tail):
+            head = text[: -len(tail)]
+            if not head or head[-1].isspace():
+                return head.rstrip()
+    return text
+
+
 _DATE_ONLY = re.compile(
     r"^(?:(?:i\.e\.|That is|Presumably|Apparently|Probably|Evidently|On)\s*,?\s+)?"
     r"(?:(?P<weekday>" + WEEKDAY_RE + r")\s*,?\s+)?"
@@ -71,10 +90,9 @@ def split_footnote(paragraph: str) -> tuple[int, str] | None:
     if not m:
         return None
     text = m.group("text")
-    has_back = bool(BACK.search(text))
-    if m.group("dot") and not has_back:
+    if m.group("dot") and not has_back(text):
         return None  # "1. …" is a numbered paragraph unless it carries the "Back" link
-    text = BACK.sub("", text).strip()
+    text = strip_back(text).strip()
     return int(m.group("n")), " ".join(text.split())
 
 
@@ -95,9 +113,13 @@ def resolve_date(text: str, reference: dt.date | None) -> tuple[bool, dt.date | 
 def printed_citations(text: str) -> list[ParsedPrintedCitation]:
     """Find "<Title>, p(p). <pages>" citations in ``text``."""
     found: list[ParsedPrintedCitation] = []
+    attempts = 0
     for clause in _SEMICOLON.split(text):
         for m in _PAGES.finditer(clause):
-            before = clause[: m.start()]
+            attempts += 1
+            if attempts > MAX_CITATIONS:
+                return found  # no real footnote cites more; stay linear on hostile input
+            before = clause[max(0, m.start() - 300) : m.start()]  # titles are short
             # The title starts after the last lead-in ("see", "printed in", …).
             start = 0
             for lead in _TITLE_LEAD.finditer(before):

@@ -221,16 +221,18 @@ def split_from_to(text: str) -> tuple[str, str]:
     """
     best_score = -100
     best_span: tuple[int, int] | None = None
+    depth = 0
+    last = 0
     for m in _TO.finditer(text):
-        left, right = text[: m.start()], text[m.end() :]
-        if not left.strip() or not right.strip():
-            continue
-        if left.count("(") != left.count(")"):
+        depth += text.count("(", last, m.start()) - text.count(")", last, m.start())
+        last = m.start()
+        left_tail, right = text[max(0, m.start() - 60) : m.start()], text[m.end() : m.end() + 200]
+        if not left_tail.strip() or not right.strip() or depth != 0:
             continue
         score = 0
-        if left.rstrip().endswith(")"):
+        if left_tail.rstrip().endswith(")"):
             score += 3
-        if left.split()[-1].lower().strip(",") in ACCREDITED:
+        if left_tail.split()[-1].lower().strip(",") in ACCREDITED:
             score -= 3
         if not looks_like_agent_start(right):
             score -= 1

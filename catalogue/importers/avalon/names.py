@@ -259,9 +259,13 @@ def _split_outside_parens(text: str, pattern: re.Pattern[str]) -> tuple[list[str
     """Split on ``pattern`` except inside parentheses; return pieces and separators."""
     pieces: list[str] = []
     seps: list[str] = []
-    last = 0
+    last = 0  # end of the last piece
+    scanned = 0  # parentheses are counted up to here
+    depth = 0
     for m in pattern.finditer(text):
-        if text.count("(", 0, m.start()) != text.count(")", 0, m.start()):
+        depth += text.count("(", scanned, m.start()) - text.count(")", scanned, m.start())
+        scanned = m.start()
+        if depth != 0:
             continue
         pieces.append(text[last : m.start()])
         seps.append(m.group(0))
@@ -273,7 +277,7 @@ def _split_outside_parens(text: str, pattern: re.Pattern[str]) -> tuple[list[str
 def _unfinished_office(label: str) -> bool:
     """ "Secretary of Health" in "Secretary of Health, Education, and Welfare X": an
     office without "the" and without a name cannot end an agent label."""
-    if _THE.match(label) or " of " not in label or "(" in label:
+    if len(label) > 200 or _THE.match(label) or " of " not in label or "(" in label:
         return False
     agent = parse_agent_label(label)
     return agent.kind == PERSON and agent.name == agent.office
@@ -292,9 +296,7 @@ def split_agents(text: str) -> list[str]:
     out: list[str] = []
     for i, piece in enumerate(pieces):
         piece = piece.strip()
-        if out and (
-            not piece or not looks_like_agent_start(piece) or _unfinished_office(out[-1])
-        ):
+        if out and (not piece or not looks_like_agent_start(piece) or _unfinished_office(out[-1])):
             out[-1] = out[-1] + seps[i - 1] + piece
         elif piece:
             out.append(piece)

@@ -177,7 +177,7 @@ def _roles(sentence: str) -> list[ParsedAgentRole]:
     matches = list(_ROLE_VERB.finditer(sentence))
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
-        who = sentence[m.end() : end].strip().rstrip(".")
+        who = sentence[m.end() : min(end, m.end() + 500)].strip().rstrip(".")
         who = _TRAILING_CONNECTOR.sub("", who).strip()
         who = _DATE_TAIL.sub("", who)
         if not who:
@@ -237,6 +237,9 @@ def parse_source_note(paragraph: str) -> ParsedSourceNote:
             continue
         if _CHAIN_START.match(s):
             note.roles.extend(_roles(s))
+            continue
+        if len(s) > 2000:
+            note.remarks.append(s)  # too long to be anything but prose
             continue
         if _RECEIVED.match(s):
             note.received = s
