@@ -12,7 +12,7 @@ from lxml import etree
 
 from catalogue.models import AgentKind, AgentRole
 
-from . import iso_date, site_name, url_for
+from . import iso_date, site_name, url_for, xml_text
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -107,7 +107,17 @@ def oai_dc_element(document, base_url: str) -> etree._Element:
     )
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
     for element, value in dc_elements(document, base_url):
-        etree.SubElement(root, f"{{{DC_NS}}}{element}").text = value
+        etree.SubElement(root, f"{{{DC_NS}}}{element}").text = xml_text(value)
+    return root
+
+
+def dc_description(text: str) -> etree._Element:
+    """``<oai_dc:dc>`` holding only a description: how OAI-PMH describes a set."""
+    root = etree.Element(
+        f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS}
+    )
+    root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
+    etree.SubElement(root, f"{{{DC_NS}}}description").text = xml_text(text)
     return root
 
 

@@ -7,7 +7,7 @@ from lxml import etree
 from sickle import Sickle, oaiexceptions
 from sickle.iterator import OAIResponseIterator
 
-from catalogue.formats import ead
+from catalogue.formats import dc, ead
 from catalogue.models import Document
 from tests.factories import DocumentFactory, UnitFactory
 
@@ -114,7 +114,13 @@ def test_get_record_in_both_formats(harvest, ead_schema):
 def test_list_sets_follow_the_arrangement(harvest):
     sickle, archive = harvest
     UnitFactory(repository=archive.state, title="Empty collection")
-    sets = {s.setSpec: s.setName for s in sickle.ListSets()}
+    listed = list(sickle.ListSets())
+    sets = {s.setSpec: s.setName for s in listed}
+    ball = next(s for s in listed if s.setSpec.endswith(f":u{archive.ball_papers.pk}"))
+    description = ball.xml.find(
+        f"{OAI}setDescription/{{{dc.OAI_DC_NS}}}dc/{{{dc.DC_NS}}}description"
+    )
+    assert description.text == archive.ball_papers.scope_note
     slug = archive.state.slug
     assert sets == {
         slug: "Department of State",

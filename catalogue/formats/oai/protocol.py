@@ -14,6 +14,7 @@ from django.utils import timezone
 from lxml import etree
 
 from .. import site_name, xml_text
+from ..dc import dc_description
 from . import records
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -195,7 +196,7 @@ def list_sets(args, base_url, oai_url):
         _el(entry, "setSpec", spec)
         _el(entry, "setName", name)
         if description:
-            _el(_el(entry, "setDescription"), "p", description)
+            _el(entry, "setDescription").append(dc_description(description))
     more = cursor + size < len(all_sets)
     if cursor or more:
         token = _make_token("ListSets", {"c": cursor + size}) if more else ""
