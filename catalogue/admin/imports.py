@@ -8,6 +8,7 @@ the browser sends back at confirmation can point the importer at another file.
 import json
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 from django import forms
@@ -23,6 +24,7 @@ from catalogue.services.importing import Source, preview_outcomes, run_import
 
 MAX_FILES = 500
 STAGING_DIR = "import-staging"
+STAGING_MAX_AGE = 24 * 3600  # seconds an unconfirmed upload is kept
 TOKEN_BYTES = 24
 
 
@@ -44,6 +46,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        kwargs.setdefault("allow_empty_file", True)  # the importer names the problem
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -81,6 +84,7 @@ def _staging_root() -> Path:
 
 def stage_uploads(files, *, user, collection: str, publish: bool) -> str:
     """Keep uploaded bytes until confirmation; returns the token naming them."""
+    _expire_staged()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     folder = _staging_root() / token
     folder.mkdir(parents=True, mode=0o700)
@@ -93,6 +97,20 @@ def stage_uploads(files, *, user, collection: str, publish: bool) -> str:
         manifest["files"].append({"name": Path(upload.name).name, "stored": stored})
     (folder / "manifest.json").write_text(json.dumps(manifest))
     return token
+
+
+def _expire_staged():
+    """Forget uploads previewed but never confirmed."""
+    root = _staging_root()
+    if not root.exists():
+        return
+    cutoff = time.time() - STAGING_MAX_AGE
+    for folder in root.iterdir():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def load_staged(token: str, *, user):

@@ -129,3 +129,43 @@ def test_discover_expands_directories_and_globs_and_reports_missing(tmp_path):
     found = discover([str(tmp_path), str(tmp_path / "*.txt"), str(tmp_path / "nope.txt")])
     assert [Path(s.path).name for s in found] == ["x.txt", "y.txt", "nope.txt"]
     assert found[-1].error == "no such file or directory"
+
+
+def _search_triggers():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'catalogue_search_%'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_imported_documents_are_searchable_and_index_triggers_survive():
+    triggers = _search_triggers()
+    run_import(seeds())
+
+    found = m.Document.objects.search("Akalovsky")
+    assert [d.message_number for d in found] == ["1581"]
+    assert m.Document.objects.search("bulldozing").count() == 1
+    assert _search_triggers() == triggers
+
+    # A later manual edit is still indexed by the (restored) triggers.
+    doc = m.Document.objects.get(message_number="1581")
+    m.Footnote.objects.create(document=doc, number=9, text="Zanzibarian marginalia")
+    assert list(m.Document.objects.search("Zanzibarian")) == [doc]
+
+
+def test_failed_batch_keeps_index_triggers(monkeypatch):
+    triggers = _search_triggers()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("catalogue.services.cataloguing._write_children", boom)
+    summary = run_import(seeds())
+    assert summary.count("failed") == 2
+    assert _search_triggers() == triggers
+    assert not m.Document.objects.exists()
