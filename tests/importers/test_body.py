@@ -209,3 +209,24 @@ def test_signature_lines_stay_in_the_body():
 def test_unmatched_marker_in_body_is_a_warning():
     doc = parse_document(load("telegram_missing_parts.txt"))
     assert "marker (1) in body has no footnote" in doc.warnings
+
+
+def test_precedence_before_the_message_number_is_routing():
+    facts = analyse_body(["Niact 1015. Eyes only for Ambassador. Text follows."], "telegram", [])
+    assert facts.message_number == "1015"
+    assert facts.routing == ["Niact", "Eyes only for Ambassador"]
+
+
+def test_telegram_references_and_sections():
+    facts = analyse_body(
+        ["1102. Section 1 of 2. Deptel 1015. Ref Embtel 980. Khrushchev's reply."],
+        "telegram",
+        [],
+    )
+    assert facts.routing == ["Section 1 of 2"]
+    assert facts.references == ["Deptel 1015", "Embtel 980"]
+
+
+def test_re_without_colon_is_prose():
+    facts = analyse_body(["1200. Re Kuznetsov's remark, McCloy said no."], "telegram", [])
+    assert facts.references == [] and facts.routing == []

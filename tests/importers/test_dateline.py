@@ -249,6 +249,17 @@ T = dt.time
             "",
         ),
         (
+            "Washington, Saturday, October 27, 1962, 2 p.m.",
+            "Washington",
+            D(1962, 10, 27),
+            "day",
+            "certain",
+            "October 27, 1962",
+            T(14, 0),
+            None,
+            "2 p.m.",
+        ),
+        (
             "The Hague, October 24, 1962, 4 p.m.",
             "The Hague",
             D(1962, 10, 24),

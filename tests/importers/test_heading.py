@@ -354,3 +354,24 @@ def test_no_recognisable_heading_is_an_error_with_line(data, line):
     with pytest.raises(ParseError, match="no recognisable heading") as info:
         parse_document(data, filename="f.txt")
     assert info.value.line == line
+
+
+def test_wrapped_heading_is_joined():
+    data = (
+        b"The Cuban Missile Crisis\n"
+        b"Memorandum of Telephone Conversation Between Secretary of State Rusk and the\n"
+        b"Permanent Representative to the United Nations (Stevenson)\n\n"
+        b"October 31, 1962.\n\nSec: Hello.\n\nStevenson: Hello.\n"
+    )
+    doc = parse_document(data)
+    assert doc.heading == (
+        "Memorandum of Telephone Conversation Between Secretary of State Rusk and the"
+        " Permanent Representative to the United Nations (Stevenson)"
+    )
+    assert [a.name for a in doc.participants] == ["Rusk", "Stevenson"]
+    assert doc.dateline == "October 31, 1962."
+    assert doc.speakers == [("Sec", "Rusk"), ("Stevenson", "Stevenson")]
+
+
+def test_memorandum_of_meeting():
+    assert parse_heading("Memorandum of Meeting").doc_type == "record_of_meeting"

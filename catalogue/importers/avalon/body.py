@@ -32,12 +32,18 @@ DIALOGUE_TYPES = frozenset(
 )
 
 _MSG_NUMBER = re.compile(
-    r"^(?P<num>(?:(?:Circular|Circtel|Secto|Tosec|Topol|Polto|Deptel|Embtel|CAP|DEF|JCS|"
-    r"CIA|CINCLANT|Niact|Priority)\s+)?(?:[A-Z]{1,3}-)?\d{1,6}(?:[-/]\d{1,4})?)\.(?=\s|$)"
+    r"^(?:(?P<precedence>Niact|Flash|Priority|Operational\s+Immediate)\.?\s+)?"
+    r"(?P<num>(?:(?:Circular|Secto|Tosec|Topol|Polto|CAP|DEF|JCS|CIA|CINCLANT)\s+)?"
+    r"(?:[A-Z]{1,3}-)?\d{1,6}(?:[-/]\d{1,4})?)\.(?=\s|$)"
 )
 _SUBJECT = re.compile(r"^(?:Subject|SUBJECT|Subj)\s*[:.]\s*(?P<s>.+)$", re.S)
 _SUBJECT_HEADER = re.compile(r"^(?:SUBJECT|Subject)[:.]?$")
-_REFERENCE = re.compile(r"^(?:Ref|Refs|Reference|References|Re)\s*[:.]\s*(?P<r>.+)$", re.S | re.I)
+_REFERENCE = re.compile(
+    r"^(?:(?:Ref|Refs|Reference|References|Re)\s*[:.]\s*(?P<r>.+)"
+    r"|(?:Ref\s+|Refs\s+)?(?P<t>(?:Deptel|Embtel|Depcirtel|Circtel|Urtel|Mytel|Reftel|Deptels|Embtels"
+    r"|Urtels|Mytels)\b.*))$",
+    re.S,
+)
 _ROUTING = re.compile(
     r"^(?:"
     r"(?:(?:Dept|Department|Embassy|Emb|USUN|Please|Pls)\s+)?pass(?:\s+to)?\s+\S.*"
@@ -49,6 +55,7 @@ _ROUTING = re.compile(
     r"|Exclusive\s+for\s+\S.*"
     r"|Deliver(?:ed)?\s+\S.*"
     r"|Following\s+(?:for|from)\s+[A-Z]\S*(?:\s+[A-Z]\S*)*"
+    r"|Section\s+\w+\s+of\s+\w+"
     r"|(?:Niact|Flash|Emergency|Operational\s+Immediate|Priority|Nodis|Exdis|Limdis|"
     r"Verbatim\s+text|No\s+distribution)"
     r")$",
@@ -108,7 +115,10 @@ def _message_number(first: str, paragraphs: list[str], doc_type: str) -> tuple[s
     number = m.group("num")
     if number == "1" and any(p.startswith("2.") for p in paragraphs[1:]):
         return "", first  # paragraph numbering
-    return number, first[m.end() :].strip()
+    rest = first[m.end() :].strip()
+    if m.group("precedence"):  # "Niact 1015." : the precedence is addressing, not the number
+        rest = f"{m.group('precedence')}. {rest}"
+    return number, rest
 
 
 def _find_subject(paragraphs: list[str]) -> str:
@@ -139,7 +149,7 @@ def _addressing(paragraphs: list[str], facts: BodyFacts, doc_type: str) -> None:
                 continue
             reference = _REFERENCE.match(s)
             if reference and len(s) < 200:
-                facts.references.append(reference.group("r"))
+                facts.references.append(reference.group("r") or reference.group("t"))
                 continue
             if len(s) <= 160 and _ROUTING.match(s):
                 facts.routing.append(s)

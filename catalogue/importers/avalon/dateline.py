@@ -24,7 +24,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from catalogue.importers.avalon.textutil import MONTH_RE, month_number, parse_time, safe_date
+from catalogue.importers.avalon.textutil import (
+    MONTH_RE,
+    WEEKDAY_RE,
+    month_number,
+    parse_time,
+    safe_date,
+)
 from catalogue.importers.records import ParsedDate
 
 _MARKERS = re.compile(r"\s*\((\d{1,3})\)")
@@ -42,6 +48,7 @@ _PLACE = re.compile(r"^[A-Z][\w.'’\- ]{0,40}(?:,\s*[A-Z][\w.'’\- ]{0,30})?$"
 _TIME_PREFIX = re.compile(r"^\s*(?:,|-{1,2}|–|—)?\s*")
 _PROBABLE = re.compile(r"\b(?:probably|circa|ca\.|c\.|about)\s*", re.I)
 _AMPM_END = re.compile(r"[ap]\.\s?m\.$", re.I)
+_TRAILING_WEEKDAY = re.compile(r",?\s*" + WEEKDAY_RE + r"$")
 _PLACE_PARTICLES = frozenset(
     {"of", "de", "la", "le", "du", "am", "on", "upon", "sur", "the", "del"}
 )
@@ -66,6 +73,7 @@ def _clean_place(text: str) -> str | None:
         return ""
     if not _PLACE.match(place) or any(ch.isdigit() for ch in place):
         return None
+    place = _TRAILING_WEEKDAY.sub("", place).strip()
     words = place.replace(",", " ").split()
     if len(words) > 6:
         return None

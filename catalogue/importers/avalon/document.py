@@ -50,6 +50,9 @@ _HEADING_LIKE = re.compile(r"^[A-Z][^\n]{2,}$")
 _FULL_DATE = re.compile(
     r"\b(?P<month>" + MONTH_RE + r")\s+(?P<day>\d{1,2}),\s*(?P<year>1[6-9]\d\d|20\d\d)\b"
 )
+_CONNECTIVES = frozenset(
+    {"to", "and", "the", "of", "for", "from", "between", "in", "on", "at", "by", "with"}
+)
 _NO_DATELINE_TYPES = frozenset({"editorial_note", "chronology"})
 
 
@@ -75,6 +78,17 @@ def _paragraphs(lines: list[str], start: int) -> list[_Paragraph]:
     if current:
         out.append(_Paragraph(first, "\n".join(current)))
     return out
+
+
+def _continues(heading: str, lines: list[str], i: int) -> bool:
+    """Is line ``i`` the rest of a heading that was wrapped (ends in "to", "and", "(")?"""
+    if i >= len(lines) or len(heading) > MAX_HEADING_LENGTH:
+        return False
+    line = lines[i].strip()
+    if not line or len(line) > 200 or SOURCE_START.match(line) or parse_dateline(line):
+        return False
+    last = heading.rsplit(" ", 1)[-1].lower()
+    return last in _CONNECTIVES or heading.count("(") > heading.count(")")
 
 
 def _top(lines: list[str], collection: str | None, doc: ParsedDocument) -> tuple[Heading, int]:
@@ -111,6 +125,9 @@ def _top(lines: list[str], collection: str | None, doc: ParsedDocument) -> tuple
             line=first_i + 1,
         )
     text = " ".join(lines[heading_i].split())
+    while _continues(text, lines, heading_i + 1):
+        heading_i += 1  # a heading wrapped onto the next line
+        text = f"{text} {' '.join(lines[heading_i].split())}"
     if len(text) > MAX_HEADING_LENGTH:
         raise ParseError(
             f"no recognisable heading: the heading line is {len(text)} characters long",

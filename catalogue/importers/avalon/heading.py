@@ -53,6 +53,8 @@ _TYPES = [
         "Memorandum of Telephone Conversation",
     ),
     ("memorandum of conversation", "memorandum_of_conversation", "Memorandum of Conversation"),
+    ("memorandum of meeting", "record_of_meeting", "Memorandum of Meeting"),
+    ("memorandum of a meeting", "record_of_meeting", "Memorandum of Meeting"),
     ("memorandum for the record", "memorandum_for_the_record", "Memorandum for the Record"),
     ("memorandum for the files", "memorandum_for_the_record", "Memorandum for the Files"),
     ("memorandum for the file", "memorandum_for_the_record", "Memorandum for the File"),
