@@ -45,7 +45,7 @@ test-sqlite: setup
 
 test-postgres: setup
 	@echo "== Test suite on PostgreSQL =="
-	./scripts/with-postgres.sh $(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
+	./scripts/with-postgres-replica.sh $(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
 
 lint: setup
 	$(PY) -m ruff check .

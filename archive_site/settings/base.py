@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from archive_site.db_router import replica_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
 
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "archive_site.middleware.db_pinning.PrimaryPinningMiddleware",
     "archive_site.middleware.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +103,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
+
+# Read replicas (PostgreSQL streaming standbys): reads go to them, writes and the reads
+# of a visitor who just wrote go to the primary. See archive_site/db_router.py.
+DATABASES.update(
+    replica_settings(
+        os.environ.get("DATABASE_REPLICA_URLS", ""),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
+)
+DATABASE_ROUTERS = ["archive_site.db_router.PrimaryReplicaRouter"]
+DATABASE_PIN_SECONDS = int(os.environ.get("DATABASE_PIN_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
