@@ -230,3 +230,15 @@ def test_telegram_references_and_sections():
 def test_re_without_colon_is_prose():
     facts = analyse_body(["1200. Re Kuznetsov's remark, McCloy said no."], "telegram", [])
     assert facts.references == [] and facts.routing == []
+
+
+def test_initial_labels_resolve_to_the_only_party_with_that_initial():
+    ball = ParsedAgent("Ball", "Under Secretary of State")
+    mcnamara = ParsedAgent("McNamara", "Secretary of Defense")
+    facts = analyse_body(
+        ["B: Hello Bob.", "M: Hello George.", "B: Goodbye."],
+        "memorandum_of_telephone_conversation",
+        [ball, mcnamara],
+    )
+    assert facts.speakers == [("B", "Ball"), ("M", "McNamara")]
+    assert resolve_speaker("M", [mcnamara, ParsedAgent("Macmillan")]).name == "M"

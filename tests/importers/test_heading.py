@@ -375,3 +375,12 @@ def test_wrapped_heading_is_joined():
 
 def test_memorandum_of_meeting():
     assert parse_heading("Memorandum of Meeting").doc_type == "record_of_meeting"
+
+
+def test_expected_collection_wins_over_a_known_collection_line():
+    doc = parse_document(
+        b"The Cuban Missle Crisis\nEditorial Note\n\nText.\n", collection="FRUS XI"
+    )
+    assert doc.collection == "FRUS XI"
+    assert doc.collection_as_written == "The Cuban Missle Crisis"
+    assert doc.warnings == []

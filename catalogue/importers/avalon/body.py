@@ -7,7 +7,8 @@
   "1." followed later by "2." is paragraph numbering, not a message number.
 - Telephone conversations and meeting transcripts are dialogue paragraphs
   "Label: …".  Each label is resolved to a party of the heading: by surname, or
-  by office ("Sec"/"Secretary" → the Secretary of State).
+  by office ("Sec"/"Secretary" → the Secretary of State), or by initial ("B:"
+  → Ball) when only one party has that initial.
 - Memoranda of conversation may list "Participants:" near the top.
 - Footnote markers are "(n)" written right after a word or punctuation
   ("Sunday(1)", "Kennedy.(2)"); "(1)" after a space is usually an enumeration
@@ -179,6 +180,10 @@ def resolve_speaker(label: str, parties: list[ParsedAgent]) -> ParsedAgent:
             names = {full, full.rsplit(" ", 1)[-1]}
             if norm in names or (not strict and last in names):
                 return person
+    if 0 < len(norm) <= 2 and norm.isalpha():  # "B:" and "M:" for Ball and McNamara
+        initials = [p for p in people if normalise_name(p.name).startswith(norm[0])]
+        if len(initials) == 1:
+            return initials[0]
     expanded = _expand(label)
     if expanded:
         matches = [p for p in people if p.office and normalise_name(p.office).startswith(expanded)]

@@ -167,7 +167,7 @@ def match_collection(line: str, expected: str | None = None) -> str | None:
     ("The Cuban Missle Crisis", "CUBAN MISSILE CRISES") by fuzzy comparison of the
     normalised words.
     """
-    candidates = (expected,) if expected else KNOWN_COLLECTIONS
+    candidates = (expected, *KNOWN_COLLECTIONS) if expected else KNOWN_COLLECTIONS
     norm = normalise_name(line).removeprefix("the ")
     if not norm or len(norm) > 120:
         return None
