@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env_bool, env_list
+from .base import DATABASES, MEDIA_ROOT, MIDDLEWARE, env_bool, env_list
 
 DEBUG = False
 if env_bool("DEBUG", False):
@@ -39,3 +39,19 @@ if "CONN_MAX_AGE" not in os.environ:
     for _database in DATABASES.values():
         _database["CONN_MAX_AGE"] = 60
         _database["CONN_HEALTH_CHECKS"] = True
+
+# Static files from the application itself (WhiteNoise: compressed, far-future cached),
+# so each gunicorn host serves the site's assets without a separate file server; page
+# images and other media live on storage shared by every host (MEDIA_ROOT).
+MIDDLEWARE = list(MIDDLEWARE)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
