@@ -12,6 +12,8 @@ description, qualified with the activity it supports.
 
 import calendar
 import datetime
+import itertools
+import json
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
@@ -283,3 +285,28 @@ def serialize(graph: Graph, rdf_format: str) -> bytes:
     if rdf_format == "json-ld":
         return graph.serialize(format="json-ld", context=JSONLD_CONTEXT, indent=2).encode()
     return graph.serialize(format="turtle").encode()
+
+
+def stream(documents, base_url: str, rdf_format: str, batch: int = 200):
+    """The provenance of many documents, serialised ``batch`` documents at a time.
+
+    A whole catalogue does not fit in one in-memory graph; Turtle allows prefixes to be
+    declared again, and JSON-LD's ``@graph`` is a list, so batches concatenate into one
+    valid document (nodes shared by batches, such as agents, are simply stated again).
+    """
+    documents = iter(documents)
+    if rdf_format == "json-ld":
+        yield f'{{"@context": {json.dumps(JSONLD_CONTEXT)}, "@graph": [\n'
+    first = True
+    while chunk := list(itertools.islice(documents, batch)):
+        graph = build_graph(chunk, base_url)
+        if rdf_format != "json-ld":
+            yield graph.serialize(format="turtle")
+            continue
+        data = json.loads(graph.serialize(format="json-ld", context=JSONLD_CONTEXT))
+        nodes = data.get("@graph", [{k: v for k, v in data.items() if k != "@context"}])
+        for node in nodes:
+            yield ("" if first else ",\n") + json.dumps(node, ensure_ascii=False)
+            first = False
+    if rdf_format == "json-ld":
+        yield "\n]}\n"

@@ -3,7 +3,13 @@ the serialisation; only published records are ever served."""
 
 import json
 
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -94,10 +100,8 @@ class CatalogueProvView(View):
 
     def get(self, request):
         documents = prov.documents_for_prov().iterator(chunk_size=500)
-        graph = prov.build_graph(documents, request_base_url(request))
-        response = HttpResponse(
-            prov.serialize(graph, self.rdf_format), content_type=RDF_TYPES[self.rdf_format]
-        )
+        chunks = prov.stream(documents, request_base_url(request), self.rdf_format)
+        response = StreamingHttpResponse(chunks, content_type=RDF_TYPES[self.rdf_format])
         extension = "ttl" if self.rdf_format == "turtle" else "jsonld"
         response["Content-Disposition"] = f'inline; filename="catalogue-prov.{extension}"'
         return response

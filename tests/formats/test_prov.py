@@ -2,7 +2,7 @@ import json
 
 import pytest
 from django.urls import reverse
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib import namespace as rdf_ns
 from rdflib.namespace import RDF, RDFS
 
@@ -17,8 +17,9 @@ def _graph(client, name, pk=None, fmt="turtle"):
     kwargs = {"pk": pk} if pk else {}
     response = client.get(reverse(f"catalogue:{name}", kwargs=kwargs))
     assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     graph = Graph()
-    graph.parse(data=response.content.decode(), format=fmt)
+    graph.parse(data=body.decode(), format=fmt)
     return graph
 
 
@@ -130,3 +131,17 @@ def test_catalogue_dump_has_every_published_document_in_fixed_queries(
     with django_assert_num_queries(10):
         g = _graph(client, "catalogue-prov-jsonld", fmt="json-ld")
     assert len(set(g.subjects(prov.PROV.type, prov.Literal("original")))) == 5
+
+
+def test_streamed_batches_concatenate_into_one_valid_graph(archive):
+    documents = list(prov.documents_for_prov())
+    whole = prov.build_graph(documents, BASE)
+
+    def ground(graph):
+        return {t for t in graph if not any(isinstance(term, BNode) for term in t)}
+
+    for fmt in ("turtle", "json-ld"):
+        text = "".join(prov.stream(documents, BASE, fmt, batch=1))
+        streamed = Graph().parse(data=text, format=fmt)
+        assert ground(streamed) == ground(whole)
+        assert len(streamed) == len(whole)
