@@ -216,3 +216,16 @@ def test_footnotes_after_the_source_note_are_still_footnotes():
     assert doc.footnotes[0].resolved_date == dt.date(1962, 10, 28)
     assert doc.source_note.classification == "Secret"
     assert doc.warnings == []
+
+
+def test_location_cited_in_parentheses():
+    footnote = parse_footnote(
+        4,
+        "Reference is to telegram 1015 from Moscow, October 26; not printed. (Department of"
+        " State, Central Files, 611.3722/10-2662)",
+        OCT31,
+    )
+    assert footnote.kind == "archival"
+    (location,) = footnote.archival_citations
+    assert location.text == "Department of State, Central Files, 611.3722/10-2662"
+    assert location.units[-1].identifier_scheme == "decimal_file"

@@ -359,3 +359,17 @@ def test_missing_source_note_is_a_warning():
     doc = parse_document(load("telegram_missing_parts.txt"))
     assert doc.source_note is None
     assert "no source note" in doc.warnings
+
+
+def test_received_inside_a_sentence():
+    note = parse_source_note(
+        "Source: Department of State, Central Files, 611.3722/10-2662. Secret; Eyes Only; Niact;"
+        " Verbatim Text. Transmitted in four sections. Section 1 was received at 9:24 p.m. and"
+        " passed to the White House at 9:15 p.m. Repeated to USUN and Paris."
+    )
+    assert note.received == (
+        "Section 1 was received at 9:24 p.m. and passed to the White House at 9:15 p.m."
+    )
+    assert note.received_time == dt.time(21, 24)
+    assert note.remarks == ["Transmitted in four sections."]
+    assert note.repeated_to == ["USUN", "Paris"]

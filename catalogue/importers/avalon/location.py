@@ -222,6 +222,19 @@ _UNIT_NEXT = re.compile(r",\s*[A-Z0-9]")
 _SENTENCE_STOP = re.compile(r"\.(?=\s|$)|;\s")
 
 
+def _balanced(chunk: str) -> str:
+    """Cut ``chunk`` at its first unmatched ")" (a location cited inside parentheses)."""
+    depth = 0
+    for i, ch in enumerate(chunk):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return chunk[:i]
+    return chunk
+
+
 def find_locations(text: str) -> list[ParsedLocation]:
     """Find archival locations cited inside free text (e.g. a footnote).
 
@@ -236,7 +249,7 @@ def find_locations(text: str) -> list[ParsedLocation]:
             break
         stop = _SENTENCE_STOP.search(text, m.end())
         end = stop.start() if stop else len(text)
-        chunk = text[m.start() : end].strip()
+        chunk = _balanced(text[m.start() : end]).strip()
         after = text[m.end() : m.end() + 3]
         if m.group(0).endswith(
             (":", "Lot", "FRC", "NYFRC", "WNRC", "Accession")

@@ -102,6 +102,7 @@ _CHAIN_START = re.compile(
 )
 _TRAILING_CONNECTOR = re.compile(r"(?:,|;|\band)\s*$")
 _RECEIVED = re.compile(r"^Received\b", re.I)
+_RECEIVED_AT = re.compile(r"\b(?:was|were)\s+received\b[^.;]{0,60}?\bat\s+\d", re.I)
 _REPEATED = re.compile(
     r"\b(?:also\s+)?repeated(?:\s+(?:priority|niact|operational\s+immediate|immediate|for\s+information))?"
     r"\s+to\s+(?P<to>.+?)(?=\s*(?:;|, and (?:passed|sent)|\band (?:passed|sent)|$))",
@@ -241,7 +242,7 @@ def parse_source_note(paragraph: str) -> ParsedSourceNote:
         if len(s) > 2000:
             note.remarks.append(s)  # too long to be anything but prose
             continue
-        if _RECEIVED.match(s):
+        if _RECEIVED.match(s) or (not note.received and _RECEIVED_AT.search(s)):
             note.received = s
             t = TIME_SEARCH.search(s)
             if t:
