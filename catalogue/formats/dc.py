@@ -12,7 +12,7 @@ from lxml import etree
 
 from catalogue.models import AgentKind, AgentRole
 
-from . import iso_date, site_name, url_for, xml_text
+from . import absolute, iso_date, site_name, url_for, xml_text
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -166,8 +166,20 @@ def schema_org(document, base_url: str) -> dict:
     if document.place:
         data["locationCreated"] = {"@type": "Place", "name": document.place}
     if document.unit_id:
+        unit = document.unit
         data["holdingArchive"] = {
             "@type": "ArchiveOrganization",
-            "name": document.unit.repository.name,
+            "name": unit.repository.name,
+            "url": absolute(base_url, unit.repository.get_absolute_url()),
         }
+        data["isPartOf"] = [
+            data["isPartOf"],
+            {
+                "@type": "ArchiveComponent",
+                "name": str(unit),
+                "url": absolute(base_url, unit.get_absolute_url()),
+            },
+        ]
+    if document.updated_at:
+        data["dateModified"] = document.updated_at.date().isoformat()
     return data

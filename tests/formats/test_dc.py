@@ -53,6 +53,8 @@ def test_schema_org(archive):
         }
     ]
     assert data["holdingArchive"]["name"] == "Department of State"
+    assert data["holdingArchive"]["url"] == f"{BASE}{archive.state.get_absolute_url()}"
+    assert data["isPartOf"][1]["url"] == f"{BASE}{archive.telcons.get_absolute_url()}"
     assert data["dateCreated"] == "1962-10-31"
 
 
