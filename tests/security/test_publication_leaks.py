@@ -108,7 +108,7 @@ def search_queries(world: World) -> list[str]:
         {"unit": world.shared_unit.pk},
         {"repository": world.repository.pk},
         {"agent": world.shared_agent.pk},
-        {"subject": m.Subject.objects.get(name="Shared subject").pk},
+        {"subject": m.Subject.objects.order_by("pk").first().pk},
         {"page_size": 500},
         {"sort": "date"},
         {"date_from": "1962-10-01", "date_to": "1962-10-31"},
