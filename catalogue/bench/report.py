@@ -43,10 +43,16 @@ def cell(measurement: dict | None, kind: str) -> str:
         if measurement.get("failed"):
             text += " [failures]"
         return text
+    cpu = ""
+    if measurement.get("cpu_p50_ms") is not None:
+        cpu = f" (CPU {measurement['cpu_p50_ms']:.1f} / {measurement['cpu_p95_ms']:.1f})"
     if kind == "p3":
-        return f"{measurement['p50_ms']:.1f} / {measurement['p95_ms']:.1f} / {measurement['p99_ms']:.1f}"
+        return (
+            f"{measurement['p50_ms']:.1f} / {measurement['p95_ms']:.1f} / "
+            f"{measurement['p99_ms']:.1f}{cpu}"
+        )
     if kind == "p2":
-        return f"{measurement['p50_ms']:.1f} / {measurement['p95_ms']:.1f}"
+        return f"{measurement['p50_ms']:.1f} / {measurement['p95_ms']:.1f}{cpu}"
     if kind == "export":
         return f"{measurement['seconds']:.1f} s / {measurement['peak_rss_mb']:.0f} MB"
     return str(measurement)
