@@ -31,11 +31,13 @@ from catalogue.importers.records import ParsedDocument
 from catalogue.models import Document, ImportedFile, ImportRun
 
 from .cataloguing import UNCHANGED, CatalogueContext, catalogue_documents
+from .cataloguing.rows import insert_rows
 
 FAILED = "failed"
 PARSED = "parsed"  # dry run: parsed, nothing written
 DEFAULT_BATCH_SIZE = 250
 GLOB_CHARS = set("*?[")
+FILE_COLUMNS = ("run_id", "path", "checksum", "encoding", "outcome", "error", "line", "document_id")
 
 
 @dataclass
@@ -299,7 +301,23 @@ def _store(batch, run, context, publish, fail_fast, settle) -> bool:
             )
             for result, (document, outcome) in zip(batch, stored, strict=True):
                 result.outcome, result.document_id = outcome, document.pk
-            ImportedFile.objects.bulk_create([ImportedFile(**_file_row(r, run)) for r in batch])
+            insert_rows(
+                ImportedFile,
+                FILE_COLUMNS,
+                [
+                    (
+                        run.pk,
+                        r.path[:500],
+                        r.checksum,
+                        r.encoding[:20],
+                        r.outcome,
+                        r.error,
+                        r.line,
+                        r.document_id,
+                    )
+                    for r in batch
+                ],
+            )
     except Exception:
         context.reset()
         return _store_one_by_one(batch, run, context, publish, fail_fast, settle)

@@ -34,7 +34,7 @@ from .context import CatalogueContext
 from .events import build_events
 from .indexing import index_once
 from .plan import Builder, Plan, cut, review_problems
-from .rows import adapters, ids_by, insert_rows
+from .rows import adapters, ids_by, insert_history, insert_returning_ids, insert_rows
 
 __all__ = [
     "CREATED",
@@ -157,12 +157,12 @@ def _catalogue_batch(batch, import_run, publish, context, indexer) -> tuple[list
     created = [p.document for p in plans if p.outcome == CREATED]
     updated = [p for p in plans if p.outcome == UPDATED]
     if created:
-        Document.objects.bulk_create(created)
-        Document.history.bulk_history_create(
+        insert_returning_ids(Document, created)
+        insert_history(
             created,
-            default_change_reason=reason,
-            default_user=user,
-            custom_historical_attrs={
+            extra={
+                "history_change_reason": reason,
+                "history_user_id": user.pk if user else None,
                 "history_channel": ChangeChannel.IMPORT,
                 "history_import_run_id": import_run.pk if import_run else None,
             },

@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.db import connection, models
+from django.utils import timezone
 
 
 @cache
@@ -61,3 +62,109 @@ def adapters():
     connection proxy is too slow to consult per value."""
     ops = connection.ops
     return ops.adapt_datefield_value, ops.adapt_timefield_value
+
+
+_IDENTITY_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _preparers(fields):
+    """One db-value function per field (None: the Python value is already db-ready)."""
+    ops = connection.ops
+    out = []
+    for field in fields:
+        kind = field.get_internal_type()
+        if kind in _IDENTITY_TYPES:
+            out.append(None)
+        elif kind == "DateField":
+            out.append(ops.adapt_datefield_value)
+        elif kind == "TimeField":
+            out.append(ops.adapt_timefield_value)
+        elif kind == "DateTimeField":
+            out.append(ops.adapt_datetimefield_value)
+        else:
+            out.append(lambda value, field=field: field.get_db_prep_save(value, connection))
+    return out
+
+
+def _db_row(values, preparers) -> tuple:
+    return tuple(v if p is None else p(v) for v, p in zip(values, preparers, strict=True))
+
+
+def insert_returning_ids(model: type[models.Model], objs: list[models.Model]):
+    """``bulk_create`` for wide rows, without compiling each value: sets ``pk`` on each
+    object (INSERT … RETURNING, as Django's own bulk_create does on SQLite ≥ 3.35 and
+    PostgreSQL). Fills ``auto_now``/``auto_now_add`` like ``save()``; sends no signals."""
+    if not objs:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model._default_manager.bulk_create(objs)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objs:
+                if field.auto_now or getattr(obj, field.attname) is None:
+                    setattr(obj, field.attname, now)
+    preparers = _preparers(fields)
+    qn = connection.ops.quote_name
+    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    limit = connection.features.max_query_params or 65535
+    size = max(1, min(500, limit // len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            chunk = objs[start : start + size]
+            params = []
+            for obj in chunk:
+                params.extend(_db_row([getattr(obj, f.attname) for f in fields], preparers))
+            cursor.execute(
+                head + ", ".join([one] * len(chunk)) + f" RETURNING {qn(meta.pk.column)}",
+                params,
+            )
+            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
+
+
+def insert_history(objs, *, history_type: str = "+", extra: dict):
+    """Historical rows (django-simple-history) for freshly inserted ``objs``: what its
+    ``bulk_history_create`` writes, as tuples. ``extra`` gives the history_* values."""
+    if not objs:
+        return
+    history_model = type(objs[0]).history.model
+    fields = [f for f in history_model._meta.concrete_fields if not f.primary_key]
+    values = {"history_date": timezone.now(), "history_type": history_type, **extra}
+    tracked = {f.attname for f in type(objs[0]).history.model.tracked_fields}
+    columns, getters = [], []
+    for field in fields:
+        if field.attname in values:
+            getters.append(lambda obj, v=values[field.attname]: v)
+        elif field.attname in tracked:
+            getters.append(lambda obj, name=field.attname: getattr(obj, name))
+        else:
+            default = field.get_default()
+            getters.append(lambda obj, v=default: v)
+        columns.append(field.column)
+    preparers = _preparers(fields)
+    insert_rows(
+        history_model,
+        tuple(columns),
+        [_db_row([get(obj) for get in getters], preparers) for obj in objs],
+    )
