@@ -22,6 +22,7 @@ from catalogue.models import (
     Repository,
     Subject,
 )
+from catalogue.search import get_backend
 
 SORT_CHOICES = [
     ("relevance", "Relevance"),
@@ -38,12 +39,14 @@ class DocumentFilterSet(django_filters.FilterSet):
         to_field_name="key",
         queryset=DocumentType.objects.all(),
         label="Document type",
+        distinct=False,
     )
     classification = django_filters.ModelMultipleChoiceFilter(
         field_name="classification__slug",
         to_field_name="slug",
         queryset=ClassificationLevel.objects.all(),
         label="Classification",
+        distinct=False,
     )
     caveat = django_filters.ModelMultipleChoiceFilter(
         field_name="caveats__slug",
@@ -96,7 +99,11 @@ class DocumentFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        """Rank only when sorting by relevance: ranking every match costs more than
+        restricting to them, and the other sorts do not need it."""
+        if (self.form.cleaned_data.get("sort") or "relevance") == "relevance":
+            return queryset.search(value)
+        return get_backend().restrict(queryset, value)
 
     def filter_unit(self, queryset, name, value):
         return queryset.in_unit(value)
@@ -133,6 +140,9 @@ class DocumentFilterSet(django_filters.FilterSet):
         queryset = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
             if name in names or name == "sort":
+                continue
+            if name == "q":
+                queryset = get_backend().restrict(queryset, value) if value else queryset
                 continue
             queryset = self.filters[name].filter(queryset, value)
         return queryset

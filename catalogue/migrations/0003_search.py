@@ -5,7 +5,11 @@ The triggers that keep the index in sync are not created here: ``post_migrate`` 
 them after every ``migrate`` (and ``pre_migrate`` drops them), because SQLite cannot
 rebuild a table for a later migration while triggers elsewhere refer to it."""
 
-from django.db import migrations
+import django.contrib.postgres.search
+import django.db.models.deletion
+from django.db import migrations, models
+
+import catalogue.search.models
 
 
 def forwards(apps, schema_editor):
@@ -29,4 +33,38 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("catalogue", "0002_vocabulary")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        migrations.CreateModel(
+            name="DocumentSearchEntry",
+            fields=[
+                (
+                    "document",
+                    models.OneToOneField(
+                        db_column="rowid",
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="search_entry",
+                        serialize=False,
+                        to="catalogue.document",
+                    ),
+                ),
+                (
+                    "fts",
+                    catalogue.search.models.FTSMatchField(
+                        db_column="catalogue_document_search", editable=False
+                    ),
+                ),
+                (
+                    "vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+            ],
+            options={
+                "db_table": "catalogue_document_search",
+                "managed": False,
+                "default_permissions": (),
+            },
+        ),
+        migrations.RunPython(forwards, backwards),
+    ]

@@ -23,6 +23,10 @@ from .relations import Citation, CitationKind, DocumentRelation, Publication, Re
 from .repositories import Repository
 from .units import ArchivalUnit, IdentifierScheme, UnitLevel
 
+# The full-text index row (unmanaged; written by database triggers), registered with
+# the app so that document querysets can join it.
+from catalogue.search.models import DocumentSearchEntry  # noqa: E402, I001
+
 __all__ = [
     "Agent",
     "AgentIdentifier",

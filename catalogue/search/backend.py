@@ -10,7 +10,7 @@ guarantee for callers such as the importer, not the only path that keeps it curr
 import html
 import re
 
-from django.db.models import F, FloatField, Func, Q, Value
+from django.db.models import FloatField, Q, Value
 from django.utils.safestring import SafeString, mark_safe
 
 from .query import ParsedQuery, parse_query
@@ -31,24 +31,6 @@ def render_highlight(fragment: str) -> SafeString:
     return mark_safe(escaped)  # noqa: S308 - escaped above
 
 
-class CorrelatedRank(Func):
-    """A scalar subquery computing one document's rank, correlated on its primary key.
-
-    Written as an expression over ``F("pk")`` (not RawSQL) so Django relabels the outer
-    column when the queryset is used inside another query.
-    """
-
-    output_field = FloatField()
-
-    def __init__(self, sql: str, params):
-        super().__init__(F("pk"))
-        self._sql, self._params = sql, list(params)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        pk_sql, pk_params = compiler.compile(self.source_expressions[0])
-        return self._sql.replace("{pk}", pk_sql), [*self._params, *pk_params]
-
-
 class SearchBackend:
     """One small interface, implemented for SQLite FTS5 and PostgreSQL tsvector."""
 
@@ -64,6 +46,14 @@ class SearchBackend:
         if not parsed:
             return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
         return self._filter(queryset, parsed)
+
+    def restrict(self, queryset, query: str):
+        """Like ``filter`` but without ``rank``: for counts, facets and non-relevance
+        sorts, where an uncorrelated ``pk IN (matches)`` is the cheapest plan."""
+        parsed = parse_query(query)
+        if not parsed:
+            return queryset.none()
+        return self._restrict(queryset, parsed)
 
     def snippets(self, document_ids, query: str) -> dict[int, SafeString]:
         """Highlighted excerpts for these documents, keyed by id, in one query."""
@@ -88,6 +78,9 @@ class SearchBackend:
 
     def _filter(self, queryset, parsed: ParsedQuery):
         raise NotImplementedError
+
+    def _restrict(self, queryset, parsed: ParsedQuery):
+        return self._filter(queryset, parsed)
 
     def _snippets(self, ids: list[int], parsed: ParsedQuery):
         raise NotImplementedError

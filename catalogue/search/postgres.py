@@ -1,11 +1,15 @@
 """PostgreSQL backend: weighted tsvector (title A, agents B, text C, notes D) under a
 GIN index, ``ts_rank`` ranking and ``ts_headline`` snippets."""
 
-from django.db import connection
-from django.db.models.expressions import RawSQL
+from functools import reduce
+from operator import and_, or_
 
-from .backend import ELLIPSIS, HIGHLIGHT_END, HIGHLIGHT_START, CorrelatedRank, SearchBackend
-from .query import ParsedQuery
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F
+
+from .backend import ELLIPSIS, HIGHLIGHT_END, HIGHLIGHT_START, SearchBackend
+from .query import ParsedQuery, Term
 from .schema import PG_TABLE
 
 HEADLINE_OPTIONS = (
@@ -14,42 +18,37 @@ HEADLINE_OPTIONS = (
 )
 
 
-def tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:
-    """A tsquery expression with every term passed as a parameter, never spliced in."""
-    params: list[str] = []
+def _term(term: Term) -> SearchQuery:
+    """Every term is a parameter: a quoted lexeme for to_tsquery, or plain text for
+    phraseto_tsquery, so nothing a visitor types is read as tsquery syntax."""
+    if term.kind == "phrase":
+        return SearchQuery(term.text, search_type="phrase", config="english")
+    suffix = ":*" if term.kind == "prefix" else ""
+    return SearchQuery(f"'{term.text}'{suffix}", search_type="raw", config="english")
 
-    def term(t) -> str:
-        if t.kind == "phrase":
-            params.append(t.text)
-            return "phraseto_tsquery('english', %s)"
-        params.append(f"'{t.text}'" + (":*" if t.kind == "prefix" else ""))
-        return "to_tsquery('english', %s)"
 
-    sql = " && ".join("(" + " || ".join(term(t) for t in clause) + ")" for clause in parsed.clauses)
-    return f"({sql})", params
+def search_query(parsed: ParsedQuery) -> SearchQuery:
+    return reduce(and_, [reduce(or_, [_term(t) for t in clause]) for clause in parsed.clauses])
 
 
 class PostgresBackend(SearchBackend):
     name = "postgresql"
 
     def _filter(self, queryset, parsed):
-        tsquery, params = tsquery_sql(parsed)
-        matching = RawSQL(f"SELECT document_id FROM {PG_TABLE} WHERE vector @@ {tsquery}", params)
-        rank = CorrelatedRank(
-            f"(SELECT ts_rank(s.vector, {tsquery}) FROM {PG_TABLE} s WHERE s.document_id = {{pk}})",
-            params,
+        query = search_query(parsed)
+        return queryset.filter(search_entry__vector=query).annotate(
+            rank=SearchRank(F("search_entry__vector"), query)
         )
-        return queryset.filter(pk__in=matching).annotate(rank=rank)
 
     def _snippets(self, ids, parsed):
-        tsquery, params = tsquery_sql(parsed)
-        sql = (
-            f"SELECT document_id, ts_headline('english', body, {tsquery}, %s), "
-            f"ts_headline('english', notes || ' ' || agents || ' ' || title, {tsquery}, %s) "
-            f"FROM {PG_TABLE} WHERE document_id = ANY(%s)"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, HEADLINE_OPTIONS, *params, HEADLINE_OPTIONS, list(ids)])
+            query_sql, query_params = _compile(search_query(parsed))
+            cursor.execute(
+                f"SELECT rowid, ts_headline('english', body, {query_sql}, %s), "
+                f"ts_headline('english', notes || ' ' || agents || ' ' || title, {query_sql}, %s) "
+                f"FROM {PG_TABLE} WHERE rowid = ANY(%s)",
+                [*query_params, HEADLINE_OPTIONS, *query_params, HEADLINE_OPTIONS, list(ids)],
+            )
             rows = cursor.fetchall()
         return [(pk, body if HIGHLIGHT_START in body else other) for pk, body, other in rows]
 
@@ -76,3 +75,13 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {PG_TABLE}")
             return cursor.fetchone()[0]
+
+
+def _compile(expression):
+    """SQL and parameters of a standalone search expression."""
+    from catalogue.models import Document
+
+    query = Document.objects.all().query
+    compiler = query.get_compiler(connection=connection)
+    resolved = expression.resolve_expression(query)
+    return compiler.compile(resolved)

@@ -13,13 +13,15 @@ to alter it (create, copy, drop, rename) and refuses the rename while a trigger 
 names the dropped table; and a rebuilt table loses its own triggers. Migration 0003
 creates only the index table.
 
-SQLite: an FTS5 table ``catalogue_document_fts`` whose rowid is the document id.
-PostgreSQL: a table ``catalogue_document_search`` with the texts and a weighted
-``tsvector`` under a GIN index; a TRUNCATE trigger empties it with the documents.
+SQLite: an FTS5 table ``catalogue_document_search`` whose rowid is the document id.
+PostgreSQL: a table ``catalogue_document_search`` (``rowid`` = document id) with the
+texts and a weighted ``tsvector`` under a GIN index; a TRUNCATE trigger empties it with
+the documents.
 """
 
-FTS_TABLE = "catalogue_document_fts"
-PG_TABLE = "catalogue_document_search"
+# One name on both databases, so one unmanaged model (``models.DocumentSearchEntry``)
+# maps either; the document id is the ``rowid`` on both.
+FTS_TABLE = PG_TABLE = "catalogue_document_search"
 
 
 def _fields_sql(agg: str) -> str:
@@ -168,7 +170,7 @@ PG_VECTOR = (
 
 PG_INSTALL = [
     f"""CREATE TABLE IF NOT EXISTS {PG_TABLE} (
-        document_id bigint PRIMARY KEY,
+        rowid bigint PRIMARY KEY,
         title text NOT NULL DEFAULT '',
         body text NOT NULL DEFAULT '',
         notes text NOT NULL DEFAULT '',
@@ -178,11 +180,11 @@ PG_INSTALL = [
     f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_vector ON {PG_TABLE} USING GIN (vector)",
     f"""CREATE OR REPLACE FUNCTION catalogue_search_refresh(ids bigint[]) RETURNS void
     LANGUAGE sql AS $$
-        INSERT INTO {PG_TABLE} (document_id, title, body, notes, agents, vector)
+        INSERT INTO {PG_TABLE} (rowid, title, body, notes, agents, vector)
         SELECT s.id, s.title, s.body, s.notes, s.agents, {PG_VECTOR}
         FROM (SELECT d.id, {_fields_sql("string_agg")}
               FROM catalogue_document d WHERE d.id = ANY(ids)) s
-        ON CONFLICT (document_id) DO UPDATE SET
+        ON CONFLICT (rowid) DO UPDATE SET
             title = EXCLUDED.title, body = EXCLUDED.body, notes = EXCLUDED.notes,
             agents = EXCLUDED.agents, vector = EXCLUDED.vector;
     $$""",
@@ -190,7 +192,7 @@ PG_INSTALL = [
     LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'DELETE' THEN
-            DELETE FROM {PG_TABLE} WHERE document_id = OLD.id;
+            DELETE FROM {PG_TABLE} WHERE rowid = OLD.id;
         ELSE
             PERFORM catalogue_search_refresh(ARRAY[NEW.id]);
         END IF;

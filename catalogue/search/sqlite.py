@@ -1,9 +1,10 @@
 """SQLite FTS5 backend: porter-stemmed unicode61 tokens, bm25 ranking, snippet()."""
 
 from django.db import connection
+from django.db.models import F, FloatField, Func
 from django.db.models.expressions import RawSQL
 
-from .backend import ELLIPSIS, HIGHLIGHT_END, HIGHLIGHT_START, CorrelatedRank, SearchBackend
+from .backend import ELLIPSIS, HIGHLIGHT_END, HIGHLIGHT_START, SearchBackend
 from .query import ParsedQuery, Term
 from .schema import FTS_TABLE, sqlite_refresh
 
@@ -27,18 +28,26 @@ def match_expression(parsed: ParsedQuery) -> str:
     )
 
 
+class BM25(Func):
+    """Higher is better (bm25 itself is lower-is-better)."""
+
+    template = f"(-bm25(%(expressions)s, {WEIGHTS}))"
+    output_field = FloatField()
+
+
 class SQLiteFTSBackend(SearchBackend):
     name = "sqlite-fts5"
 
     def _filter(self, queryset, parsed):
-        match = match_expression(parsed)
-        matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-        rank = CorrelatedRank(
-            f"(SELECT -bm25({FTS_TABLE}, {WEIGHTS}) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {{pk}})",
-            [match],
+        return queryset.filter(search_entry__fts__match=match_expression(parsed)).annotate(
+            rank=BM25(F("search_entry__fts"))
         )
-        return queryset.filter(pk__in=matching).annotate(rank=rank)
+
+    def _restrict(self, queryset, parsed):
+        matching = RawSQL(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match_expression(parsed)]
+        )
+        return queryset.filter(pk__in=matching)
 
     def _snippets(self, ids, parsed):
         marks = [HIGHLIGHT_START, HIGHLIGHT_END, ELLIPSIS, SNIPPET_TOKENS]

@@ -4,6 +4,7 @@ day (plain SVG: no script, no external service, readable offline)."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
@@ -45,9 +46,8 @@ def group_by_day(documents) -> list[Day]:
     return list(days.values())
 
 
-def chart_svg(days: list[Day], start=START, end=END) -> str:
+def chart_svg(counts: dict, start=START, end=END) -> str:
     """A bar per day; each bar links to that day's heading and carries a <title>."""
-    counts = {day.date: day.count for day in days}
     span = (end - start).days + 1
     peak = max(counts.values(), default=0) or 1
     bar, gap, height, top, bottom = 8, 2, 120, 16, 28
@@ -72,7 +72,7 @@ def chart_svg(days: list[Day], start=START, end=END) -> str:
             h = max(2, round(height * n / peak))
             label = f"{day:%A} {day:%B} {day.day}: {n} document{'s' if n != 1 else ''}"
             parts.append(
-                f'<a href="#day-{day.isoformat()}" aria-label="{label}">'
+                f'<a href="?month={day:%Y-%m}#day-{day.isoformat()}" aria-label="{label}">'
                 f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{h}" class="bar">'
                 f"<title>{label}</title></rect></a>"
             )
@@ -81,27 +81,48 @@ def chart_svg(days: list[Day], start=START, end=END) -> str:
 
 
 class ChronologyView(TemplateView):
+    """One month at a time (a month of the crisis can hold hundreds of documents); the
+    chart covers the whole period and links every day to its place."""
+
     template_name = "catalogue/chronology.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        documents = list(
+        dated = (
             Document.objects.published()
-            .with_card()
             .filter(date_precision=DatePrecision.DAY)
             .dated_between(START, END)
-            .order_by("date", "time", "pk")
         )
-        days = group_by_day(documents)
-        months = {}
-        for day in days:
-            months.setdefault(day.date.replace(day=1), []).append(day)
+        counts = {
+            row["date"]: row["n"] for row in dated.order_by().values("date").annotate(n=Count("pk"))
+        }
+        months = sorted({day.replace(day=1) for day in counts})
+        month = self._month(months)
+        documents = []
+        if month is not None:
+            following = (month + datetime.timedelta(days=32)).replace(day=1)
+            documents = list(
+                dated.with_card()
+                .filter(date__gte=month, date__lt=following)
+                .order_by("date", "time", "pk")
+            )
         context.update(
-            days=days,
-            months=months,
-            chart=chart_svg(days),
+            days=group_by_day(documents),
+            month=month,
+            months=[
+                (m, sum(n for d, n in counts.items() if d.replace(day=1) == m)) for m in months
+            ],
+            chart=chart_svg(counts),
             start=START,
             end=END,
-            total=len(documents),
+            total=sum(counts.values()),
+            month_total=len(documents),
         )
         return context
+
+    def _month(self, months):
+        wanted = self.request.GET.get("month", "")
+        for month in months:
+            if f"{month:%Y-%m}" == wanted:
+                return month
+        return months[0] if months else None

@@ -26,6 +26,9 @@ class SearchView(TemplateView):
         filterset = DocumentFilterSet(data, queryset=Document.objects.published().with_card())
         results = filterset.qs if filterset.is_valid() else Document.objects.none()
         paginator = Paginator(results, PAGE_SIZE)
+        if filterset.is_valid():
+            # Counting needs no rank: count the cheaper rank-free restriction.
+            paginator.count = filterset.queryset_without().count()
         page = paginator.get_page(data.get("page"))
         hits = list(page.object_list)
         snippets = get_backend().snippets([d.pk for d in hits], query) if query and hits else {}

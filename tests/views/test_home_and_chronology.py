@@ -7,7 +7,7 @@ from tests.factories import DocumentFactory
 from .conftest import parse
 
 HOME_QUERIES = 4
-CHRONOLOGY_QUERIES = 1
+CHRONOLOGY_QUERIES = 2
 
 
 def test_home_counts_published_documents(client, world):
@@ -55,12 +55,16 @@ def test_chronology_groups_by_day_and_hour_with_a_chart(client, world, django_as
     bars = svg.cssselect("rect.bar")
     assert len(bars) == 2  # two days with published documents
     links = [a.get("href") for a in svg.cssselect("a")]
-    assert "#day-1962-10-27" in links and "#day-1962-10-28" in links
+    assert "?month=1962-10#day-1962-10-27" in links and "?month=1962-10#day-1962-10-28" in links
 
 
 def test_chronology_queries_are_fixed(client, world, django_assert_num_queries):
     for day in range(1, 29):
         DocumentFactory(date=datetime.date(1962, 11, day), time=datetime.time(day % 24, 0))
     with django_assert_num_queries(CHRONOLOGY_QUERIES):
-        response = client.get("/chronology/")
-    assert len(parse(response).cssselect("svg.chart rect.bar")) == 30
+        response = client.get("/chronology/?month=1962-11")
+    tree = parse(response)
+    assert len(tree.cssselect("svg.chart rect.bar")) == 30
+    assert len(tree.cssselect("section.day")) == 28  # November only
+    months = [li.text_content().strip() for li in tree.cssselect(".month-nav li")]
+    assert months == ["October 1962 (2)", "November 1962 (28)"]
