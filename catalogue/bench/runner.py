@@ -244,7 +244,6 @@ class _fresh_database:
         raise BenchError(f"Unknown database {self.database!r}: use sqlite or postgres.")
 
     def _postgres(self) -> str:
-        import dj_database_url
         import psycopg
 
         base = self.config.postgres_url or os.environ.get("DATABASE_URL", "")
@@ -253,27 +252,20 @@ class _fresh_database:
                 "--databases postgres needs a PostgreSQL server: run under "
                 "scripts/with-postgres.sh or set DATABASE_URL/--postgres-url."
             )
-        params = dj_database_url.parse(base)
         name = f"bench_{self.tier}"
-        conninfo = {
-            "dbname": "postgres",
-            "user": params.get("USER") or None,
-            "password": params.get("PASSWORD") or None,
-            "host": params.get("HOST") or None,
-            "port": params.get("PORT") or None,
-        }
-        conninfo = {k: v for k, v in conninfo.items() if v}
+        head, _sep, query = base.partition("?")
+        scheme_host = head.rsplit("/", 1)[0]
+        suffix = f"?{query}" if query else ""
 
         def admin(sql: str):
-            with psycopg.connect(autocommit=True, **conninfo) as conn:
+            # The server's maintenance database, reached the way DATABASE_URL says.
+            with psycopg.connect(f"{scheme_host}/postgres{suffix}", autocommit=True) as conn:
                 conn.execute(sql)
 
         admin(f'DROP DATABASE IF EXISTS "{name}"')
         admin(f'CREATE DATABASE "{name}"')
         self.cleanup = lambda: admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        head, _sep, query = base.partition("?")
-        scheme_host = head.rsplit("/", 1)[0]
-        return f"{scheme_host}/{name}" + (f"?{query}" if query else "")
+        return f"{scheme_host}/{name}{suffix}"
 
     def __exit__(self, *exc):
         if self.cleanup and not self.config.keep:
