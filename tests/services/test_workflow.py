@@ -153,3 +153,24 @@ def test_role_groups_from_the_data_migration():
     administrator = codenames("Administrator")
     assert reviewer < administrator
     assert {"delete_document", "delete_agent", "merge_archivalunit", "add_user"} <= administrator
+
+
+@pytest.mark.parametrize(
+    "path, channel",
+    [
+        ("/api/v1/documents/1/", ChangeChannel.API),
+        ("/admin/catalogue/document/1/change/", ChangeChannel.ADMIN),
+    ],
+)
+def test_channel_follows_the_request_that_made_the_change(path, channel):
+    from django.test import RequestFactory
+    from simple_history.models import HistoricalRecords
+
+    doc = DraftDocumentFactory()
+    HistoricalRecords.context.request = RequestFactory().post(path)
+    try:
+        doc.title = "Changed over the wire"
+        doc.save()
+    finally:
+        del HistoricalRecords.context.request
+    assert doc.history.latest().history_channel == channel
