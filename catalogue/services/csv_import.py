@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from catalogue.formats.csv import AGENT_COLUMNS, DOCUMENT_COLUMNS, split_list
+from catalogue.formats.csv import AGENT_COLUMNS, DOCUMENT_COLUMNS, split_list, unprotect_cell
 from catalogue.models import (
     Agent,
     AgentKind,
@@ -139,7 +139,7 @@ def _read(source, columns) -> tuple[list[tuple[int, dict]], list[RowError]]:
                 (
                     line,
                     {
-                        name: value.strip()
+                        name: unprotect_cell(value.strip())
                         for name, value in zip(header, values, strict=True)
                         if not known[name].read_only
                     },

@@ -11,7 +11,7 @@ relation added to the schema later is moved too instead of being silently left b
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from catalogue.models import (
@@ -283,7 +283,14 @@ def undo_merge(*, record: MergeRecord, user) -> MergeRecord:
         if change["op"] == "delete":
             by_attname = {f.attname: f for f in model._meta.concrete_fields}
             row = model(**{a: by_attname[a].to_python(v) for a, v in change["values"].items()})
-            row.save(force_insert=True)
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError as error:
+                raise MergeError(
+                    f"Cannot restore {model._meta.verbose_name} “{row}”: the records were "
+                    f"edited since the merge in a way that conflicts with it ({error})."
+                ) from error
             continue
         if change["op"] == "create":
             model._default_manager.filter(pk=change["pk"]).delete()

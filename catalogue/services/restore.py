@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
@@ -144,11 +145,11 @@ def original_timestamps():
 
 
 def read_records(path: Path) -> Iterator[dict]:
-    with path.open(encoding="utf-8") as handle:
+    with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
             try:
-                yield json.loads(line)
-            except ValueError as exc:
+                yield orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
                 raise RestoreError(f"{path.name} line {number}: not JSON ({exc}).") from exc
 
 

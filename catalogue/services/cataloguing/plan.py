@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from catalogue.importers.records import ParsedAgent, ParsedAgentRole, ParsedDate, ParsedDocument
 from catalogue.models import (
@@ -126,6 +127,8 @@ class Builder:
         date_note = parsed.date.note or (note.dating_inference if note else "")
 
         document.title = cut(title, 500)
+        if not document.slug:  # what save() would derive; bulk inserts skip save()
+            document.slug = slugify(document.title)[:120] or "document"
         document.collection = ctx.collection(
             parsed.collection, as_written=parsed.collection_as_written
         )
