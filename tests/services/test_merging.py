@@ -199,3 +199,20 @@ def test_position_organisation_moves_too(reviewer):
     merge_agents(survivor=mission, loser=dup, user=reviewer)
     post.refresh_from_db()
     assert post.organisation == mission
+
+
+def test_undo_refuses_cleanly_when_later_edits_conflict(reviewer):
+    survivor, loser = AgentFactory.create_batch(2)
+    role = DocumentAgentFactory(agent=survivor, role=m.AgentRole.SENDER)
+    DocumentAgentFactory(document=role.document, agent=loser, role=m.AgentRole.SENDER)
+    record = merge_agents(survivor=survivor, loser=loser, user=reviewer)
+    # after the merge someone records the same role again under the deleted row's id
+    deleted = next(c for c in record.changes if c["op"] == "delete")
+    m.DocumentAgent.objects.create(
+        pk=deleted["values"]["id"], document=role.document, agent=survivor, role="recipient"
+    )
+    with pytest.raises(MergeError, match="Cannot restore"):
+        undo_merge(record=record, user=reviewer)
+    record.refresh_from_db()
+    loser.refresh_from_db()
+    assert record.undone_at is None and loser.merged_into == survivor
