@@ -67,6 +67,23 @@ AGENT_COLUMNS = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def protect_cell(value):
+    """Spreadsheets run a cell that starts like a formula; a leading apostrophe makes it
+    text (CSV injection). ``unprotect_cell`` undoes it on import, so round trips hold."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unprotect_cell(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def split_list(value: str) -> list[str]:
     return [item.strip() for item in (value or "").split(LIST_SEPARATOR) if item.strip()]
 
@@ -165,7 +182,7 @@ def write_csv(rows, columns, out) -> int:
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({key: protect_cell(value) for key, value in row.items()})
         count += 1
     return count
 

@@ -186,3 +186,16 @@ def test_commands_round_trip_with_dry_run(archive, tmp_path, capsys):
         call_command("import_csv", "documents", str(bad))
     call_command("export_csv", "agents")
     assert "Rusk, Dean" in capsys.readouterr().out
+
+
+def test_formula_like_cells_are_exported_as_text_and_read_back(archive, client):
+    hostile = '=HYPERLINK("http://evil.example","click")'
+    Document.objects.filter(pk=archive.telegram.pk).update(subject_line=hostile)
+    rows = _rows(client.get(reverse("catalogue:documents-csv")).content.decode())
+    row = next(r for r in rows if int(r["id"]) == archive.telegram.pk)
+    assert row["subject_line"] == "'" + hostile
+    result = import_documents_csv(source=_sheet([row], list(row)))
+    assert result.unchanged == 1
+    row["subject_line"] = "'-12 dead"
+    import_documents_csv(source=_sheet([row], list(row)))
+    assert Document.objects.get(pk=archive.telegram.pk).subject_line == "-12 dead"
