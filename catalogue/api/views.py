@@ -5,7 +5,8 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError, Value
 from django.db.models.functions import Coalesce
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
+from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -44,6 +45,7 @@ from .conditional import ConditionalGetMixin, version_from_if_match
 from .ordering import NamedOrdering
 from .pagination import CataloguePagination
 from .permissions import AnonThrottle, ModelPermissionsOrAnonReadOnly, StaffOnly
+from .serializers import UnitPaths, document_record
 
 EARLIEST = datetime.date(1, 1, 1)
 BY_ID = {"id": ("id",), "-id": ("-id",)}
@@ -64,6 +66,7 @@ AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
 class CatalogueViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+    lookup_value_regex = r"\d+"
     authentication_classes = AUTHENTICATION
     pagination_class = CataloguePagination
     permission_classes = [ModelPermissionsOrAnonReadOnly]
@@ -131,7 +134,7 @@ class DocumentViewSet(CatalogueViewSet):
                 .prefetch_related("caveats")
                 .annotate(date_sort=Coalesce("date", Value(EARLIEST)))
             )
-        return documents.with_detail()
+        return documents
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -141,17 +144,16 @@ class DocumentViewSet(CatalogueViewSet):
         return serializers.DocumentSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        document = self.get_object()
-        self.etag_prefix = f"v{document.version}-"
-        self.note_last_modified([document])
-        return Response(
-            serializers.DocumentSerializer(document, context=self.get_serializer_context()).data
-        )
+        visible = self.filter_queryset(self.get_queryset())
+        record = document_record(self.kwargs["pk"], UnitPaths(), queryset=visible)
+        if record is None:
+            raise Http404
+        self.etag_prefix = f"v{record['version']}-"
+        self.last_modified = parse_datetime(record["updated_at"])
+        return Response(record)
 
     def detail_response(self, pk, status_code=status.HTTP_200_OK):
-        document = Document.objects.with_detail().get(pk=pk)
-        data = serializers.DocumentSerializer(document, context=self.get_serializer_context()).data
-        return Response(data, status=status_code)
+        return Response(document_record(pk, UnitPaths()), status=status_code)
 
     @staticmethod
     def split(validated: dict):
@@ -313,6 +315,7 @@ class ProvenanceEventViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
     """Links of documents' provenance chains (written by the importer and curation)."""
 
     serializer_class = serializers.ProvenanceEventSerializer
+    lookup_value_regex = r"\d+"
     authentication_classes = AUTHENTICATION
     filterset_class = filters.EventFilterSet
     pagination_class = CataloguePagination
@@ -333,6 +336,7 @@ class ImportRunViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """Import runs (staff only)."""
 
     serializer_class = serializers.ImportRunSerializer
+    lookup_value_regex = r"\d+"
     authentication_classes = AUTHENTICATION
     filterset_class = filters.ImportRunFilterSet
     permission_classes = [StaffOnly]

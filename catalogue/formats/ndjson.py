@@ -1,17 +1,19 @@
 """The catalogue as newline-delimited JSON: one record per line, in the record shapes
 the API detail endpoints return (``catalogue.api.serializers``).
 
-Memory stays flat however large the catalogue: rows are read with
-``.iterator(chunk_size=…)`` (server-side cursors on PostgreSQL), each chunk's related
-rows come from one prefetch query per relation, and lines are yielded as they are made.
+Memory stays flat however large the catalogue: documents are read in keyset batches
+whose related rows come from one plain-rows query per relation; the other kinds use
+``.iterator(chunk_size=…)`` (server-side cursors on PostgreSQL) with chunked prefetch.
+Lines are yielded as they are made.
 Records are ordered by primary key and keys are written in a fixed order, so the same
 catalogue always exports to the same bytes.
 """
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from catalogue import models as m
 
@@ -34,7 +36,7 @@ class Kind:
 
 
 def _documents(user):
-    qs = m.Document.objects.with_detail()
+    qs = m.Document.objects.all()
     return qs.order_by("pk") if user is None else qs.visible_to(user).order_by("pk")
 
 
@@ -89,6 +91,9 @@ def records(kind: str, *, user=None, chunk_size: int = CHUNK_SIZE) -> Iterator[d
     from catalogue.api import serializers
 
     spec = KINDS[kind]
+    if kind == "documents":
+        yield from _document_records(spec.queryset(user), chunk_size)
+        return
     context: dict[str, Any] = {}
     if kind in ("documents", "units"):
         context["unit_paths"] = serializers.UnitPaths().load_all()
@@ -97,25 +102,42 @@ def records(kind: str, *, user=None, chunk_size: int = CHUNK_SIZE) -> Iterator[d
         yield serializer.to_representation(instance)
 
 
+def _document_records(queryset, chunk_size):
+    """Documents in keyset-paginated batches: each batch is a fixed number of queries
+    (``document_records``) and only one batch is in memory at a time."""
+    from catalogue.api.serializers import DocumentUrls, UnitPaths, document_records
+
+    paths, urls, last = UnitPaths().load_all(), DocumentUrls(), 0
+    while True:
+        batch = list(
+            document_records(queryset.filter(pk__gt=last).order_by("pk")[:chunk_size], paths, urls)
+        )
+        if not batch:
+            return
+        for _, record in batch:
+            yield record
+        last = batch[-1][0]
+
+
 def dumps(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(record).decode()
 
 
-def lines(kind: str, *, user=None, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
+def encoded_lines(kind: str, *, user=None, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """UTF-8 lines, newline-terminated: compact JSON, non-ASCII kept as is."""
     for record in records(kind, user=user, chunk_size=chunk_size):
-        yield dumps(record) + "\n"
+        yield orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def stream(kind: str, *, user=None) -> Iterator[bytes]:
-    """UTF-8 NDJSON in blocks of about ``BUFFER_BYTES`` (one write per block, not per
-    line)."""
-    buffer: list[str] = []
+    """NDJSON in blocks of about ``BUFFER_BYTES`` (one write per block, not per line)."""
+    buffer: list[bytes] = []
     size = 0
-    for line in lines(kind, user=user):
+    for line in encoded_lines(kind, user=user):
         buffer.append(line)
         size += len(line)
         if size >= BUFFER_BYTES:
-            yield "".join(buffer).encode()
+            yield b"".join(buffer)
             buffer, size = [], 0
     if buffer:
-        yield "".join(buffer).encode()
+        yield b"".join(buffer)

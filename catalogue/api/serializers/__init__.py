@@ -1,14 +1,10 @@
 """Record shapes, one per kind, shared by the API and the NDJSON export."""
 
 from .common import UnitPaths
-from .documents import (
-    DocumentSerializer,
-    DocumentSummarySerializer,
-    DocumentWriteSerializer,
-    document_record,
-)
+from .documents import DocumentSerializer, DocumentSummarySerializer, DocumentWriteSerializer
 from .holdings import AgentSerializer, ArchivalUnitSerializer, RepositorySerializer
 from .provenance import ImportRunSerializer, ProvenanceEventSerializer
+from .records import DocumentUrls, document_record, document_records
 from .vocabulary import (
     CaveatSerializer,
     ClassificationSerializer,
@@ -33,6 +29,8 @@ __all__ = [
     "PublicationSerializer",
     "RepositorySerializer",
     "SubjectSerializer",
+    "DocumentUrls",
     "UnitPaths",
     "document_record",
+    "document_records",
 ]

@@ -1,9 +1,8 @@
 """The document record: one shape for the API detail, the NDJSON export and (by
 contract) the importer's ``--json`` preview.
 
-``document_record`` builds it from a document loaded with ``Document.objects
-.with_detail()``; it touches only prefetched rows, so serialising a page or a whole
-export is a fixed number of queries.
+``records.document_records`` builds it (a fixed number of queries per batch of
+documents); the serializers here declare it for OpenAPI and validate writes.
 """
 
 from rest_framework import serializers
@@ -38,139 +37,8 @@ from .document_parts import (
     SourceFileSerializer,
     SourceSerializer,
 )
-from .provenance import EventShapeSerializer, event_record
-
-
-def relation_label(rel) -> str:
-    if rel.target_label:
-        return rel.target_label
-    if rel.target_document_number:
-        return f"Document {rel.target_document_number}"
-    return f"Document {rel.target_id}"
-
-
-def document_record(doc, unit_paths) -> dict:
-    footnote_numbers = {note.pk: note.number for note in doc.footnotes.all()}
-    unit = doc.unit
-    return {
-        "id": doc.pk,
-        "url": public_url(doc),
-        "title": doc.title,
-        "slug": doc.slug,
-        "doc_type": doc.doc_type.key,
-        "collection": doc.collection.name,
-        "sender": doc.sender.authorised_name if doc.sender_id else None,
-        "sender_id": doc.sender_id,
-        "recipient": doc.recipient.authorised_name if doc.recipient_id else None,
-        "recipient_id": doc.recipient_id,
-        "place": doc.place,
-        "date": {
-            "value": iso_date(doc.date),
-            "precision": doc.date_precision,
-            "certainty": doc.date_certainty,
-            "text": doc.date_text,
-            "note": doc.date_note,
-        },
-        "time": hh_mm(doc.time),
-        "time_text": doc.time_text,
-        "message_number": doc.message_number,
-        "subject": doc.subject_line,
-        "subjects": [subject.name for subject in doc.subjects.all()],
-        "routing": list(doc.routing or []),
-        "classification": doc.classification.name if doc.classification_id else None,
-        "caveats": [caveat.name for caveat in doc.caveats.all()],
-        "source": {
-            "raw": doc.source_note,
-            "repository": unit.repository.name if unit is not None else None,
-            "repository_id": unit.repository_id if unit is not None else None,
-            "unit": doc.unit_id,
-            "path": unit_paths.labels(unit.tree_path) if unit is not None else [],
-            "item_reference": doc.item_reference,
-        },
-        "agents": [
-            {
-                "id": role.agent_id,
-                "name": role.agent.authorised_name,
-                "role": role.role,
-                "position": role.position_title,
-                "name_as_written": role.name_as_written,
-                "sequence": role.sequence,
-                "note": role.note,
-            }
-            for role in doc.agent_roles.all()
-        ],
-        "footnotes": [
-            {
-                "number": note.number,
-                "text": note.text,
-                "kind": note.kind,
-                "anchor_text": note.anchor_text,
-                "marker_offset": note.marker_offset,
-                "resolved_date": iso_date(note.resolved_date),
-            }
-            for note in doc.footnotes.all()
-        ],
-        "relations": [
-            {
-                "type": rel.relation_type,
-                "target": relation_label(rel),
-                "target_id": rel.target_id,
-                "target_label": rel.target_label,
-                "target_document_number": rel.target_document_number,
-                "footnote": footnote_numbers.get(rel.footnote_id),
-                "note": rel.note,
-            }
-            for rel in doc.relations.all()
-        ],
-        "citations": [
-            {
-                "kind": cit.kind,
-                "publication": cit.publication.title if cit.publication_id else None,
-                "unit": cit.unit_id,
-                "document_number": cit.document_number,
-                "pages": cit.pages,
-                "text": cit.text,
-                "url": cit.url,
-                "footnote": footnote_numbers.get(cit.footnote_id),
-                "sequence": cit.sequence,
-            }
-            for cit in doc.citations.all()
-        ],
-        "events": [event_record(event) for event in doc.events.all()],
-        "pages": [
-            {
-                "page_number": page.page_number,
-                "image": page.image.name,
-                "thumbnail": page.thumbnail.name,
-                "web_image": page.web_image.name,
-                "caption": page.caption,
-                "width": page.width,
-                "height": page.height,
-                "format": page.format,
-                "file_size": page.file_size,
-                "checksum_sha256": page.checksum_sha256,
-                "created_at": iso_datetime(page.created_at),
-            }
-            for page in doc.digital_objects.all()
-        ],
-        "received": doc.received_text,
-        "received_time": hh_mm(doc.received_time),
-        "transmission_note": doc.transmission_note,
-        "editorial_note": doc.editorial_note,
-        "text": doc.text,
-        "raw_text": doc.raw_text,
-        "source_file": {"path": doc.source_file, "checksum": doc.source_checksum},
-        "identity_key": doc.identity_key,
-        "status": doc.status,
-        "withdrawn_reason": doc.withdrawn_reason,
-        "published_at": iso_datetime(doc.published_at),
-        "needs_review": doc.needs_review,
-        "review_note": doc.review_note,
-        "version": doc.version,
-        "import_run": doc.import_run_id,
-        "created_at": iso_datetime(doc.created_at),
-        "updated_at": iso_datetime(doc.updated_at),
-    }
+from .provenance import EventShapeSerializer
+from .records import document_record
 
 
 def document_summary(doc) -> dict:
@@ -310,7 +178,7 @@ class DocumentSerializer(serializers.Serializer):
         list_serializer_class = DocumentListSerializer
 
     def to_representation(self, instance):
-        return document_record(instance, unit_paths_from(self.context))
+        return document_record(instance.pk, unit_paths_from(self.context))
 
 
 class DocumentWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):

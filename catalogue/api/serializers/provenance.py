@@ -13,32 +13,61 @@ class EventAgentSerializer(serializers.Serializer):
     role = serializers.CharField(help_text="The agent's part in the event (may be empty).")
 
 
+def event_dict(e, roles) -> dict:
+    """One provenance event from a row ``(document_id, id, event_type, date, time,
+    evidence, sequence, date_precision, date_certainty, date_text, place, description,
+    custodian_before_id, custodian_after_id, unit_id, publication title, import_run_id)``
+    and its agents' rows ``(event_id, agent_id, name, role)``. The first five keys are
+    those of the importer's documented export shape."""
+    agent_roles = [{"id": a[1], "name": a[2], "role": a[3]} for a in roles]
+    return {
+        "type": e[2],
+        "date": iso_date(e[3]),
+        "time": hh_mm(e[4]),
+        "agents": [a["name"] for a in agent_roles],
+        "evidence": e[5],
+        "sequence": e[6],
+        "date_precision": e[7],
+        "date_certainty": e[8],
+        "date_text": e[9],
+        "place": e[10],
+        "description": e[11],
+        "agent_roles": agent_roles,
+        "custodian_before": e[12],
+        "custodian_after": e[13],
+        "unit": e[14],
+        "publication": e[15],
+        "import_run": e[16],
+    }
+
+
 def event_record(event) -> dict:
-    """The shape of one provenance event, nested in a document or on its own. The
-    first five keys are those of the importer's documented export shape."""
+    """``event_dict`` for a model instance (``publication`` and ``event_agents__agent``
+    loaded with it)."""
+    row = (
+        event.document_id,
+        event.pk,
+        event.event_type,
+        event.date,
+        event.time,
+        event.evidence,
+        event.sequence,
+        event.date_precision,
+        event.date_certainty,
+        event.date_text,
+        event.place,
+        event.description,
+        event.custodian_before_id,
+        event.custodian_after_id,
+        event.unit_id,
+        event.publication.title if event.publication_id else None,
+        event.import_run_id,
+    )
     roles = [
-        {"id": ea.agent_id, "name": ea.agent.authorised_name, "role": ea.role}
+        (ea.event_id, ea.agent_id, ea.agent.authorised_name, ea.role)
         for ea in event.event_agents.all()
     ]
-    return {
-        "type": event.event_type,
-        "date": iso_date(event.date),
-        "time": hh_mm(event.time),
-        "agents": [role["name"] for role in roles],
-        "evidence": event.evidence,
-        "sequence": event.sequence,
-        "date_precision": event.date_precision,
-        "date_certainty": event.date_certainty,
-        "date_text": event.date_text,
-        "place": event.place,
-        "description": event.description,
-        "agent_roles": roles,
-        "custodian_before": event.custodian_before_id,
-        "custodian_after": event.custodian_after_id,
-        "unit": event.unit_id,
-        "publication": event.publication.title if event.publication_id else None,
-        "import_run": event.import_run_id,
-    }
+    return event_dict(row, roles)
 
 
 class EventShapeSerializer(serializers.Serializer):

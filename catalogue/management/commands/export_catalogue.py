@@ -42,8 +42,11 @@ class Command(BaseCommand):
             raise CommandError(f"{target} already holds an export; pass --force to replace it.")
         progress = self._progress()
         started = datetime.datetime.now(datetime.UTC)
+        # One snapshot for every file; on PostgreSQL, REPEATABLE READ makes it one (it
+        # must be the transaction's first statement, so not when nested in another).
+        snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if snapshot:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             if dry_run:
@@ -89,10 +92,9 @@ class Command(BaseCommand):
         if progress is not None:
             progress.set_description(kind)
         with tmp.open("wb") as handle:
-            for line in ndjson.lines(kind):
-                data = line.encode()
-                digest.update(data)
-                handle.write(data)
+            for line in ndjson.encoded_lines(kind):
+                digest.update(line)
+                handle.write(line)
                 records += 1
                 if progress is not None:
                     progress.update()
