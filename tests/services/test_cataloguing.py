@@ -347,3 +347,28 @@ def test_query_count_does_not_grow_with_the_number_of_documents(django_assert_ma
     with django_assert_max_num_queries(single + 6):
         catalogue_documents(prepared(20, "-twenty"), import_run=ImportRunFactory())
     assert m.Document.objects.count() == 1 + 1 + 20
+
+
+def test_same_title_with_another_accession_is_another_unit():
+    store(TELEGRAM)
+    other = (
+        TELEGRAM.read_bytes()
+        .replace(b"1581.", b"1582.")
+        .replace(b"NYFRC 84-84-001", b"NYFRC 84-84-002")
+    )
+    doc, _ = store(TELEGRAM, data=other)
+    doc.refresh_from_db()
+    assert doc.unit.parent.identifier == "NYFRC 84-84-002"
+    assert m.ArchivalUnit.objects.filter(identifier="NYFRC 84-84-001").count() == 1
+    again, _ = store(TELEGRAM, data=other.replace(b"1582.", b"1583."))
+    again.refresh_from_db()
+    assert again.unit == doc.unit
+
+
+def test_same_identity_twice_in_one_batch_creates_then_updates():
+    first = parse(TELEGRAM)
+    second = parse(TELEGRAM, TELEGRAM.read_bytes().replace(b"Kuznetsov smiled.", b"He left."))
+    results = catalogue_documents([first, second], import_run=ImportRunFactory())
+    assert [outcome for _d, outcome in results] == ["created", "updated"]
+    assert m.Document.objects.count() == 1
+    assert "He left." in m.Document.objects.get().text

@@ -218,9 +218,18 @@ class CatalogueContext:
             if not title:
                 continue
             scheme = ref.identifier_scheme or ("other" if ref.identifier else "")
-            unit = index["by_title"].get((parent.pk if parent else None, normalise_name(title)))
-            if unit is None and ref.identifier:
+            unit = None
+            if ref.identifier:
                 unit = index["by_identifier"].get((scheme, normalise_name(ref.identifier)))
+            if unit is None:
+                unit = index["by_title"].get((parent.pk if parent else None, normalise_name(title)))
+                if unit is not None and ref.identifier and unit.identifier:
+                    # Same title, another accession/lot (USUN Files: NYFRC 84-84-001 and
+                    # …-002): a different unit, never silently the first one.
+                    title = f"{title} ({ref.identifier})"
+                    unit = index["by_title"].get(
+                        (parent.pk if parent else None, normalise_name(title))
+                    )
             if unit is None:
                 unit = ArchivalUnit(
                     repository=repository,
