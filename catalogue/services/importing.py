@@ -35,7 +35,7 @@ from .cataloguing.rows import insert_rows
 
 FAILED = "failed"
 PARSED = "parsed"  # dry run: parsed, nothing written
-DEFAULT_BATCH_SIZE = 250
+DEFAULT_BATCH_SIZE = 500
 GLOB_CHARS = set("*?[")
 FILE_COLUMNS = ("run_id", "path", "checksum", "encoding", "outcome", "error", "line", "document_id")
 

@@ -194,7 +194,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Import into the configured database instead of a throwaway SQLite one.",
         )
-        parser.add_argument("--batch-size", type=int, default=250)
+        parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, **opts):
         from catalogue.importers.avalon import parse_document

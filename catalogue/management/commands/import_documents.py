@@ -56,7 +56,7 @@ class Command(BaseCommand):
             help="Who is importing (recorded on the run; default: the OS user).",
         )
         parser.add_argument(
-            "--batch-size", type=int, default=250, help="Files stored per transaction batch."
+            "--batch-size", type=int, default=500, help="Files stored per transaction batch."
         )
 
     def handle(self, *args, **opts):
