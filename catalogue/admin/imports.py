@@ -127,7 +127,7 @@ def load_staged(token: str, *, user):
     sources = []
     for entry in manifest["files"]:
         stored = folder / Path(entry["stored"]).name
-        sources.append(Source(path=entry["name"], data=stored.read_bytes()))
+        sources.append(Source(path=entry["name"], fs_path=stored))  # read one at a time
     return manifest, sources
 
 

@@ -247,36 +247,46 @@ def run_import(
         status=ImportRun.Status.RUNNING,
     )
     summary.run = run
-    context = CatalogueContext(import_run=run)
-    batch: list[FileResult] = []
-    stop = False
-
-    def flush():
-        nonlocal stop
-        if batch:
-            stop = _store(batch, run, context, publish, fail_fast, settle) or stop
-            batch.clear()
-
-    for source in sources:
-        parsed, result = parse_source(source, max_bytes=max_bytes, collection=collection)
-        if parsed is None:
-            flush()
-            if stop:
+    importer = _Importer(run, summary, settle, publish=publish, fail_fast=fail_fast)
+    try:
+        for source in sources:
+            parsed, result = parse_source(source, max_bytes=max_bytes, collection=collection)
+            if importer.add(parsed, result, batch_size=batch_size):
                 break
-            ImportedFile.objects.create(**_file_row(result, run))
-            settle(result)
-            if fail_fast:
-                break
-            continue
-        batch.append(result)
-        if len(batch) >= batch_size:
-            flush()
-        if stop:
-            break
-    if not stop:
-        flush()
+        else:
+            importer.flush()
+    except BaseException:
+        # Interrupted (or a bug): what was committed stays, and the run says it failed.
+        _finish(run, summary, status=ImportRun.Status.FAILED)
+        raise
     _finish(run, summary)
     return summary
+
+
+class _Importer:
+    """Batches parsed files and stores them; ``add``/``flush`` return True to stop."""
+
+    def __init__(self, run, summary, settle, *, publish, fail_fast):
+        self.run, self.summary, self.settle = run, summary, settle
+        self.publish, self.fail_fast = publish, fail_fast
+        self.context = CatalogueContext(import_run=run)
+        self.batch: list[FileResult] = []
+
+    def add(self, parsed, result: FileResult, *, batch_size: int) -> bool:
+        if parsed is None:
+            if self.flush():
+                return True
+            ImportedFile.objects.create(**_file_row(result, self.run))
+            self.settle(result)
+            return self.fail_fast
+        self.batch.append(result)
+        return len(self.batch) >= batch_size and self.flush()
+
+    def flush(self) -> bool:
+        if not self.batch:
+            return False
+        batch, self.batch = self.batch, []
+        return _store(batch, self.run, self.context, self.publish, self.fail_fast, self.settle)
 
 
 def _file_row(result: FileResult, run: ImportRun) -> dict:
@@ -348,13 +358,15 @@ def _store_one_by_one(batch, run, context, publish, fail_fast, settle) -> bool:
     return False
 
 
-def _finish(run: ImportRun, summary: ImportSummary):
+def _finish(run: ImportRun, summary: ImportSummary, status: str | None = None):
     run.files_read = len(summary.files)
     run.created_count = summary.count("created")
     run.updated_count = summary.count("updated")
     run.unchanged_count = summary.count(UNCHANGED)
     run.failed_count = summary.count(FAILED)
-    if not run.failed_count:
+    if status:
+        run.status = status
+    elif not run.failed_count:
         run.status = ImportRun.Status.SUCCEEDED
     elif run.failed_count == run.files_read:
         run.status = ImportRun.Status.FAILED

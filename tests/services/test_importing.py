@@ -169,3 +169,21 @@ def test_failed_batch_keeps_index_triggers(monkeypatch):
     assert summary.count("failed") == 2
     assert _search_triggers() == triggers
     assert not m.Document.objects.exists()
+
+
+def test_interrupted_run_is_recorded_as_failed(monkeypatch):
+    real = importing.parse_source
+    calls = []
+
+    def interrupt_on_second(source, **kwargs):
+        calls.append(source.path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(importing, "parse_source", interrupt_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(seeds())
+    run = m.ImportRun.objects.get()
+    assert run.status == m.ImportRun.Status.FAILED and run.finished_at is not None
+    assert not m.Document.objects.exists()  # the unflushed batch was never written
