@@ -57,6 +57,7 @@ class DocumentDetailView(DetailView):
         footnotes = list(document.footnotes.all())
         body = presentation.render_body(document.text, [f.number for f in footnotes])
         roles = {}
+        linked_agents = {role.agent_id for role in document.agent_roles.all()}
         for role in document.agent_roles.all():
             roles.setdefault(role.get_role_display(), []).append(role)
         events = list(document.events.all())
@@ -70,6 +71,7 @@ class DocumentDetailView(DetailView):
         context.update(
             unit=unit,
             ancestors=ancestors,
+            linked_agents=linked_agents,
             absolute_url=url,
             body=body.html,
             footnotes=[(f, body.referenced.get(f.number)) for f in footnotes],

@@ -196,3 +196,18 @@ def test_document_page_queries_do_not_grow_with_related_rows(
     tree = parse(response)
     assert len(tree.cssselect("ol.footnotes li")) == 12
     assert len(tree.cssselect("ol.timeline > li")) == 12
+
+
+def test_every_agent_link_on_the_page_leads_to_a_public_agent_page(client, seeded):
+    from catalogue.models import EventAgent
+    from tests.factories import AgentFactory
+
+    telegram = seeded["telegram"]
+    outsider = AgentFactory(authorised_name="Only In An Event")
+    EventAgent.objects.create(event=telegram.events.first(), agent=outsider, role="")
+    _, tree = get_page(client, telegram)
+    agent_links = {a.get("href") for a in tree.cssselect("a[href^='/agents/']")}
+    assert agent_links
+    for href in agent_links:
+        assert client.get(href).status_code == 200, href
+    assert "Only In An Event" in tree.text_content()
