@@ -43,6 +43,7 @@ SEARCH_QUERIES = [
     {"q": "dismantling", "date_from": "1962-10-27", "date_to": "1962-11-02"},
 ]
 SAMPLE = 25  # distinct documents per document-page measurement
+EXPORT_TIMEOUT_S = 1200
 
 
 def _url(name: str, **kwargs) -> str:
@@ -162,12 +163,16 @@ def export(manage_py: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-export-") as out:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, str(manage_py), "export_catalogue", out],
-            env=os.environ.copy(),
-            capture_output=True,
-            text=True,
-        )
+        try:
+            proc = subprocess.run(
+                [sys.executable, str(manage_py), "export_catalogue", out],
+                env=os.environ.copy(),
+                capture_output=True,
+                text=True,
+                timeout=EXPORT_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise NotAvailable(f"export_catalogue took over {EXPORT_TIMEOUT_S} s") from exc
         seconds = time.perf_counter() - started
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if proc.returncode != 0:
