@@ -157,6 +157,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CATALOGUE_SITE_NAME = os.environ.get("CATALOGUE_SITE_NAME", "Cuban Missile Crisis Archive")
 CATALOGUE_BASE_URL = os.environ.get("CATALOGUE_BASE_URL", "http://127.0.0.1:8000")
 
+# OAI-PMH: the repository identifier is part of every record's OAI identifier, so it must
+# stay the same once harvesters have seen it.
+OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "cuban-missile-crisis.catalogue")
+OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", "archivists@catalogue.invalid")
+OAI_PAGE_SIZE = int(os.environ.get("OAI_PAGE_SIZE", "100"))
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
