@@ -168,10 +168,10 @@ class AgentAuthority:
                     ),
                 )
         agent = result.agent
-        self._record_form(agent, name, NameType.VARIANT)
+        self.record_form(agent, name, NameType.VARIANT)
         for form, name_type in variants:
             if form and form.strip():
-                self._record_form(agent, form.strip(), name_type)
+                self.record_form(agent, form.strip(), name_type)
         if office and agent.kind == AgentKind.PERSON:
             self._record_position(agent, office)
         return result
@@ -220,7 +220,8 @@ class AgentAuthority:
                 best[agent_id] = max(score, best.get(agent_id, 0))
         return [(self._agents[i], s) for i, s in sorted(best.items(), key=lambda kv: -kv[1])]
 
-    def _record_form(self, agent: Agent, form: str, name_type: str):
+    def record_form(self, agent: Agent, form: str, name_type: str):
+        """Remember ``form`` as a name of ``agent`` (written at the next flush)."""
         key = cached_normalise(form)
         if not key or (agent.pk, key) in self._forms:
             return

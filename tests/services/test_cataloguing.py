@@ -372,3 +372,30 @@ def test_same_identity_twice_in_one_batch_creates_then_updates():
     assert [outcome for _d, outcome in results] == ["created", "updated"]
     assert m.Document.objects.count() == 1
     assert "He left." in m.Document.objects.get().text
+
+
+def test_received_after_midnight_is_dated_the_next_day():
+    text = TELEGRAM.read_bytes().replace(
+        b"concurred in by McCloy.",
+        b"concurred in by McCloy. Received in the Department of State at 1:12 a.m.",
+    )
+    doc, _ = store(TELEGRAM, data=text)
+    received = doc.events.get(event_type="received")
+    assert received.time == dt.time(1, 12)
+    assert (received.date, received.date_certainty) == (dt.date(1962, 11, 1), "inferred")
+    assert doc.events.get(event_type="sent").date == dt.date(1962, 10, 31)
+
+
+def test_an_unknown_collection_is_not_claimed_for_frus():
+    run = ImportRunFactory()
+    parsed = parse_document(
+        TELEGRAM.read_bytes(),
+        filename=str(TELEGRAM),
+        max_bytes=2_000_000,
+        collection="Private Papers of Nobody",
+    )
+    doc, _ = catalogue_document(parsed=parsed, import_run=run)
+    assert doc.collection.name == "Private Papers of Nobody"
+    assert not doc.citations.filter(kind="published_in").exists()
+    assert not doc.events.filter(event_type="published").exists()
+    assert doc.citations.filter(kind="transcribed_in").exists()

@@ -214,8 +214,8 @@ def _write_children(plans: list[Plan], builder: Builder, context: CatalogueConte
     )
 
     caveats, roles, relations, citations, events, agents_of = [], [], [], [], [], []
-    frus, avalon = context.frus(), context.avalon()
-    targets = _known_frus_numbers(plans, frus)
+    avalon = context.avalon()
+    targets = _known_frus_numbers(plans, context.frus())
     run_id = builder.import_run.pk if builder.import_run else None
     for plan in plans:
         doc_id = plan.document.pk
@@ -272,9 +272,20 @@ def _write_children(plans: list[Plan], builder: Builder, context: CatalogueConte
                     )
                 )
                 sequence += 1
-        citations.append(
-            (doc_id, CitationKind.PUBLISHED_IN, frus.pk, None, "", frus.title, None, sequence)
-        )
+        edition = context.edition(plan.document.collection.name)
+        if edition is not None:
+            citations.append(
+                (
+                    doc_id,
+                    CitationKind.PUBLISHED_IN,
+                    edition.pk,
+                    None,
+                    "",
+                    edition.title,
+                    None,
+                    sequence,
+                )
+            )
         citations.append(
             (
                 doc_id,

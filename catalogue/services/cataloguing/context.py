@@ -160,6 +160,18 @@ class CatalogueContext:
     def frus(self) -> Publication:
         return self.publication(**FRUS)
 
+    def edition(self, collection: str) -> Publication | None:
+        """The printed edition a collection's texts are taken from (FRUS 1961–1963 vol.
+        XI for the Cuban Missile Crisis), or None for a collection not known to be one."""
+        from catalogue.importers.export_shape import PUBLICATIONS
+
+        title = PUBLICATIONS.get(collection)
+        if title is None:
+            return None
+        if normalise_name(title) == normalise_name(FRUS["title"]):
+            return self.frus()
+        return self.publication(title)
+
     def avalon(self) -> Publication:
         return self.publication(**AVALON)
 

@@ -104,10 +104,22 @@ def build_events(plan: Plan, *, context, import_run) -> list[Event]:
             )
         )
     if note and note.received:
+        received = dict(base) if document.date else {}
+        if (
+            document.date
+            and document.date_precision == DatePrecision.DAY
+            and document.time
+            and note.received_time
+            and note.received_time < document.time
+        ):
+            # Received "earlier" than sent: the clock had passed midnight.
+            received["date"] = document.date + dt.timedelta(days=1)
+            received["certainty"] = "inferred"
+            received["date_text"] = ""
         events.append(
             Event(
                 EventType.RECEIVED,
-                **(base if document.date else {}),
+                **received,
                 time=note.received_time,
                 description=note.received,
                 evidence="Source note",
@@ -133,14 +145,16 @@ def build_events(plan: Plan, *, context, import_run) -> list[Event]:
                 evidence="Source note",
             )
         )
-    events.append(
-        Event(
-            EventType.PUBLISHED,
-            publication=context.frus(),
-            description="Printed in Foreign Relations of the United States.",
-            evidence="Avalon Project transcription of the FRUS text",
+    edition = context.edition(document.collection.name)
+    if edition is not None:
+        events.append(
+            Event(
+                EventType.PUBLISHED,
+                publication=edition,
+                description=f"Printed in {edition.title}.",
+                evidence=f"The collection “{document.collection.name}” reproduces this edition.",
+            )
         )
-    )
     events.append(
         Event(
             EventType.TRANSCRIBED,

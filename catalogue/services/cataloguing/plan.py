@@ -189,24 +189,24 @@ class Builder:
             ]
         if parsed.source_note:
             pairs += parsed.source_note.roles
-        out, seen = [], set()
+        out, seen, by_name = [], set(), {}
         for pair in pairs:
             agent = self.agent(pair.agent, title)
             role = pair.role if pair.role in ROLE_VALUES else AgentRole.MENTIONED
+            if agent is not None:
+                by_name.setdefault(pair.agent.name, agent)
             if agent is None or (agent.pk, role) in seen:
                 continue
             seen.add((agent.pk, role))
             as_written = pair.agent.label or pair.agent.name
             out.append((agent, role, cut(pair.agent.office, 255), cut(as_written, 255)))
         for label, name in parsed.speakers:
-            match = next(
-                (a for a, _r, _p, w in out if name and name in (w, a.authorised_name)), None
-            )
-            agent = match or self.agent(ParsedAgent(name=name, label=name), title)
+            # The parser resolves "Sec"/"Secretary" to the surname named in the heading.
+            agent = by_name.get(name) or self.agent(ParsedAgent(name=name, label=name), title)
             if agent is None:
                 continue
             if label and label != name:
-                self.context.authority._record_form(agent, label, NameType.LABEL)
+                self.context.authority.record_form(agent, label, NameType.LABEL)
             if (agent.pk, AgentRole.SPEAKER) not in seen:
                 seen.add((agent.pk, AgentRole.SPEAKER))
                 out.append((agent, AgentRole.SPEAKER, "", cut(label or name, 255)))
