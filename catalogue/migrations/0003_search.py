@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
                 "db_table": "catalogue_document_search",
                 "managed": False,
                 "default_permissions": (),
+                "base_manager_name": "objects",
             },
         ),
         migrations.RunPython(forwards, backwards),

@@ -28,6 +28,15 @@ class FTSMatch(models.Lookup):
         return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
 
 
+class NoRowsManager(models.Manager):
+    """The rows are an index, not data: ``dumpdata``, admin and serializers see none
+    (the two databases' tables have different columns). Joins from ``Document`` do not
+    go through managers, so searching is unaffected."""
+
+    def get_queryset(self):
+        return super().get_queryset().none()
+
+
 class DocumentSearchEntry(models.Model):
     document = models.OneToOneField(
         "catalogue.Document",
@@ -40,8 +49,11 @@ class DocumentSearchEntry(models.Model):
     fts = FTSMatchField(db_column="catalogue_document_search", editable=False)
     vector = SearchVectorField(null=True, editable=False)
 
+    objects = NoRowsManager()
+
     class Meta:
         managed = False
+        base_manager_name = "objects"
         db_table = "catalogue_document_search"
         default_permissions = ()
 

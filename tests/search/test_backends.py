@@ -180,3 +180,11 @@ def test_post_migrate_restores_lost_triggers_and_rebuilds(db):
 
 def test_schema_reports_installed(db):
     assert schema.is_installed(connection)
+
+
+def test_index_rows_are_not_data(db, capsys):
+    """dumpdata and other model-walking tools see no index rows (they are derived)."""
+    DocumentFactory(title="Oscar")
+    call_command("dumpdata", "catalogue", "--all")
+    assert "documentsearchentry" not in capsys.readouterr().out
+    assert ids("oscar")
