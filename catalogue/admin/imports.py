@@ -256,6 +256,13 @@ def _preview_row(result) -> dict:
     note = parsed.source_note
     location = note.location if note else None
     roles = list(parsed.roles) + (list(note.roles) if note else [])
+    seen = set()
+    agents = []
+    for role in roles:
+        key = (role.agent.name, role.role)
+        if key not in seen:
+            seen.add(key)
+            agents.append({"name": role.agent.name, "role": role.role, "office": role.agent.office})
     row.update(
         title=parsed.title or parsed.heading,
         doc_type=parsed.doc_type_label or parsed.doc_type,
@@ -265,14 +272,7 @@ def _preview_row(result) -> dict:
         caveats=", ".join(note.caveats) if note else "",
         repository=location.repository if location else "",
         unit_path=" / ".join(location.path()) if location else "",
-        agents=[
-            {
-                "name": role.agent.name,
-                "role": role.role,
-                "office": role.agent.office,
-            }
-            for role in roles
-        ],
+        agents=agents,
         warnings=list(parsed.warnings),
         footnotes=len(parsed.footnotes),
     )

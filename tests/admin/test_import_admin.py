@@ -58,7 +58,12 @@ def test_preview_shows_what_will_be_created_and_writes_nothing(staff_client):
     assert telegram["classification"] == "Confidential"
     assert telegram["unit_path"] == "USUN Files / NYFRC 84-84-001 / October-November Meetings"
     assert telegram["repository"] == "New York Federal Records Center"
-    assert {"name": "Akalovsky", "role": "drafter", "office": ""} in telegram["agents"]
+    assert telegram["agents"] == [
+        {"name": "Mission to the United Nations", "role": "sender", "office": ""},
+        {"name": "Department of State", "role": "recipient", "office": ""},
+        {"name": "Akalovsky", "role": "drafter", "office": ""},
+        {"name": "McCloy", "role": "concurred", "office": ""},
+    ]
     assert telegram["would_be"] == "created"
     assert rows["empty.txt"]["error"].startswith("empty.txt: empty")
     content = response.content.decode()
