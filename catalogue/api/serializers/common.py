@@ -16,11 +16,17 @@ from catalogue.models import ArchivalUnit, DateCertainty, DatePrecision
 
 
 def iso_date(value):
-    return value.isoformat() if value else None
+    """ISO date from a ``date`` or from a raw SQLite row's 'YYYY-MM-DD' string."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else value.isoformat()
 
 
 def hh_mm(value):
-    return value.strftime("%H:%M") if value else None
+    """'HH:MM' from a ``time`` or from a raw SQLite row's 'HH:MM:SS' string."""
+    if value is None or value == "":
+        return None
+    return value[:5] if isinstance(value, str) else value.strftime("%H:%M")
 
 
 def iso_datetime(value):

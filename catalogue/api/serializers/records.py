@@ -11,6 +11,7 @@ by the API detail (a batch of one) and by the NDJSON export (batches of thousand
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 
 from catalogue import models as m
@@ -94,6 +95,17 @@ def _grouped(rows, key_index=0):
     for row in rows:
         groups[row[key_index]].append(row)
     return groups
+
+
+def _raw(queryset):
+    """The rows of a ``values_list`` queryset straight from the cursor, skipping
+    Django's per-value converters (a third of the export's time). Only for columns
+    whose raw form the builders accept: text, numbers, and dates/times, which
+    ``iso_date``/``hh_mm`` read in either form."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def related_rows(ids: list[int]) -> dict[str, dict]:
@@ -212,14 +224,14 @@ def related_rows(ids: list[int]) -> dict[str, dict]:
         )
     )
     return {
-        "caveats": _grouped(caveats),
-        "subjects": _grouped(subjects),
-        "agents": _grouped(agents),
-        "footnotes": _grouped(footnotes),
-        "relations": _grouped(relations),
-        "citations": _grouped(citations),
-        "events": _grouped(events),
-        "event_agents": _grouped(event_agents),
+        "caveats": _grouped(_raw(caveats)),
+        "subjects": _grouped(_raw(subjects)),
+        "agents": _grouped(_raw(agents)),
+        "footnotes": _grouped(_raw(footnotes)),
+        "relations": _grouped(_raw(relations)),
+        "citations": _grouped(_raw(citations)),
+        "events": _grouped(_raw(events)),
+        "event_agents": _grouped(_raw(event_agents)),
         "pages": _grouped(pages),
     }
 
