@@ -155,3 +155,22 @@ def test_too_large_form_body_is_refused_not_a_500(client, settings):
     for path in ("/", "/search/"):
         response = client.post(path, {"q": big})
         assert response.status_code in (400, 403, 404, 405, 413), path
+
+
+@pytest.mark.django_db
+def test_too_large_api_body_is_refused_and_nothing_is_stored(client, settings):
+    import json
+
+    from catalogue.models import Subject
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    client.force_login(SuperuserFactory(username="api-writer"))
+    client.raise_request_exception = False
+    big = json.dumps({"name": "Huge subject", "scope_note": "y" * 200_000})
+    response = client.post("/api/v1/subjects/", big, content_type="application/json")
+    assert response.status_code in (400, 413)
+    assert not Subject.objects.filter(name="Huge subject").exists()
+    small = json.dumps({"name": "Small subject", "scope_note": "y" * 1000})
+    assert (
+        client.post("/api/v1/subjects/", small, content_type="application/json").status_code == 201
+    )

@@ -51,7 +51,11 @@ def assert_secure_headers(response):
     directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
     assert directives["script-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
-    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert directives["style-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    unsafe = [name for name, values in directives.items() if "'unsafe-inline'" in values]
+    assert unsafe == ["style-src-attr"]
+    assert "'unsafe-eval'" not in csp
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"

@@ -193,3 +193,50 @@ def test_a_clean_image_is_stored_under_a_generated_name(settings):
     assert stored.is_file()
     assert Path(settings.MEDIA_ROOT).resolve() in stored.resolve().parents
     assert "script" not in stored.name and ".." not in page.image.name
+
+
+def admin_form_data(html: str) -> dict:
+    """Every field of the admin change form as the browser would submit it."""
+    import lxml.html
+
+    form = next(f for f in lxml.html.fromstring(html).forms if f.get("id", "").endswith("_form"))
+    data = {}
+    for name, value in form.form_values():
+        data.setdefault(name, []).append(value)
+    return {name: values if len(values) > 1 else values[0] for name, values in data.items()}
+
+
+def upload_through_admin(client, document, name, data):
+    url = f"/admin/catalogue/document/{document.pk}/change/"
+    form = admin_form_data(client.get(url).content.decode())
+    prefix = next(
+        k[: -len("-TOTAL_FORMS")] for k in form if "digital" in k and k.endswith("-TOTAL_FORMS")
+    )
+    form[f"{prefix}-TOTAL_FORMS"] = "1"
+    form[f"{prefix}-0-document"] = str(document.pk)
+    form[f"{prefix}-0-caption"] = "uploaded"
+    form[f"{prefix}-0-upload"] = SimpleUploadedFile(name, data)
+    form["_continue"] = "Save"
+    return client.post(url, form)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["html renamed .png", "png + zip polyglot", "decompression bomb"])
+def test_admin_upload_refuses_bad_files(client, case, settings):
+    client.force_login(SuperuserFactory(username="uploader"))
+    document = DocumentFactory()
+    before = media_files(settings.MEDIA_ROOT)
+    response = upload_through_admin(client, document, *BAD_UPLOADS[case])
+    assert response.status_code == 200  # the form again, with the error beside the field
+    assert "errorlist" in response.content.decode()
+    assert m.DigitalObject.objects.filter(document=document).count() == 0
+    assert media_files(settings.MEDIA_ROOT) == before
+
+
+@pytest.mark.django_db
+def test_admin_upload_accepts_a_clean_image(client):
+    client.force_login(SuperuserFactory(username="uploader"))
+    document = DocumentFactory()
+    response = upload_through_admin(client, document, "page.png", png())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert m.DigitalObject.objects.filter(document=document).count() == 1
