@@ -34,6 +34,8 @@ MONTHS = [
 ]
 ORDINALS = {1: "st", 2: "nd", 3: "rd"}
 SENTENCE_POOL = 20_000
+WORDS_PER_SENTENCE = 14
+PARAGRAPH_SIZES = (2, 3, 4, 5, 6)  # pooled sentences after each paragraph's opener
 
 
 @dataclass(slots=True)
@@ -580,16 +582,28 @@ class DocumentPlanner:
                 count += text.count(" ") + 1
                 turn = 1 - turn
             return "\n\n".join(paragraphs)
-        while count < words:
-            sentences = [
-                self._sentence(labels),
-                *rng.choices(self.sentence_pool, k=rng.randint(2, 6)),
+        # Draw the whole body in a few calls: per-sentence draws dominated generation.
+        n_paragraphs = max(1, round(words / (5 * WORDS_PER_SENTENCE)))
+        sizes = rng.choices(PARAGRAPH_SIZES, k=n_paragraphs)
+        pooled = rng.choices(self.sentence_pool, k=sum(sizes))
+        if labels:
+            openers = [
+                t.replace("{p}", who)
+                for t, who in zip(
+                    rng.choices(self.person_pool, k=n_paragraphs),
+                    rng.choices(labels, k=n_paragraphs),
+                    strict=True,
+                )
             ]
-            text = " ".join(sentences)
-            if not paragraphs and message_number:
+        else:
+            openers = rng.choices(self.sentence_pool, k=n_paragraphs)
+        at = 0
+        for i, size in enumerate(sizes):
+            text = " ".join([openers[i], *pooled[at : at + size]])
+            at += size
+            if i == 0 and message_number:
                 text = " ".join([f"{message_number}.", *routing, text])
             paragraphs.append(text)
-            count += text.count(" ") + 1
         return "\n\n".join(paragraphs)
 
     def _footnotes(self, index, n, body, date):
