@@ -177,12 +177,20 @@ def run_suite(config: BenchConfig, *, log=print) -> tuple[dict, Path]:
             log(f"== {database}, {tier:,} documents ==")
             with _fresh_database(database, tier, config) as url:
                 data["runs"].append(_spawn_worker(manage_py, database, tier, url, config))
+            # Write as we go: a long run's early tiers survive an interrupted later one.
+            _write(config.out_dir, "partial", data)
     data["finished"] = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = config.out_dir / f"bench-{stamp}.json"
     path.write_text(json.dumps(data, indent=2, default=str))
-    (config.out_dir / "latest.json").write_text(json.dumps(data, indent=2, default=str))
-    (config.out_dir / "latest.md").write_text(report.markdown(data))
+    _write(config.out_dir, "latest", data)
+    (config.out_dir / "partial.json").unlink(missing_ok=True)
+    (config.out_dir / "partial.md").unlink(missing_ok=True)
     return data, path
+
+
+def _write(out_dir: Path, name: str, data: dict) -> None:
+    (out_dir / f"{name}.json").write_text(json.dumps(data, indent=2, default=str))
+    (out_dir / f"{name}.md").write_text(report.markdown(data))
 
 
 def _spawn_worker(manage_py: Path, database: str, tier: int, url: str, config: BenchConfig):
