@@ -6,7 +6,6 @@ the same seed, so performance figures can be reproduced and compared.
 """
 
 import sys
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -58,7 +57,6 @@ class Command(BaseCommand):
             from tqdm import tqdm
 
             bar = tqdm(total=total, unit="doc", desc="Generating")
-        cpu_started = time.process_time()
         try:
             result = generate_corpus(
                 documents=total,
@@ -76,7 +74,7 @@ class Command(BaseCommand):
         finally:
             if bar:
                 bar.close()
-        cpu = time.process_time() - cpu_started
+        cpu = result.cpu_seconds
         where = []
         if to_database and not result.dry_run:
             where.append("database")
