@@ -30,7 +30,10 @@ class ConditionalGetMixin:
         return page
 
     def note_last_modified(self, objects):
-        stamps = [getattr(obj, "updated_at", None) for obj in objects]
+        stamps = [
+            obj.get("updated_at") if isinstance(obj, dict) else getattr(obj, "updated_at", None)
+            for obj in objects
+        ]
         stamps = [stamp for stamp in stamps if stamp is not None]
         if stamps:
             self.last_modified = max(stamps)

@@ -7,8 +7,8 @@ from rest_framework.filters import OrderingFilter
 class NamedOrdering(OrderingFilter):
     """``?ordering=<key>`` where the view's ``ordering_choices`` maps each key to columns.
 
-    The first column of every tuple is never NULL (nullable columns are coalesced into
-    an annotation by the view), which cursor pagination needs for its position.
+    The last column is unique (the id), so the order is total and a keyset cursor
+    (``pagination.CataloguePagination``) never skips or repeats a row.
     """
 
     def get_ordering(self, request, queryset, view):

@@ -3,8 +3,7 @@
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, ProtectedError, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, ProtectedError
 from django.http import Http404, StreamingHttpResponse
 from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
@@ -118,8 +117,8 @@ class DocumentViewSet(CatalogueViewSet):
     filterset_class = DocumentFilterSet
     ordering_choices = {
         **BY_ID,
-        "date": ("date_sort", "time", "id"),
-        "-date": ("-date_sort", "-time", "-id"),
+        "date": ("date", "time", "id"),
+        "-date": ("-date", "-time", "-id"),
         "title": ("title", "id"),
         "-title": ("-title", "-id"),
         "updated": ("updated_at", "id"),
@@ -129,11 +128,7 @@ class DocumentViewSet(CatalogueViewSet):
     def get_queryset(self):
         documents = Document.objects.visible_to(self.request.user)
         if self.action == "list":
-            return (
-                documents.with_card()
-                .prefetch_related("caveats")
-                .annotate(date_sort=Coalesce("date", Value(EARLIEST)))
-            )
+            return documents.values(*serializers.SUMMARY_COLUMNS)
         return documents
 
     def get_serializer_class(self):

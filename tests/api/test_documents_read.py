@@ -203,3 +203,23 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries, db):
     for doc in (few, many):
         with django_assert_num_queries(11):
             assert client.get(detail(doc.pk)).status_code == 200
+
+
+def test_previous_links_walk_back_and_bad_cursors_are_404(client, db):
+    unit = f.UnitFactory()
+    docs = [
+        f.DocumentFactory(unit=unit, date=datetime.date(1962, 10, 20 + i % 3)) for i in range(7)
+    ]
+    docs.append(f.DocumentFactory(unit=unit, date=None, date_precision=m.DatePrecision.UNKNOWN))
+    pages, url = [], LIST + "?ordering=-date&page_size=3"
+    while url:
+        page = client.get(url).json()
+        pages.append([row["id"] for row in page["results"]])
+        url = page["next"]
+    assert len(pages) == 3 and sum(len(p) for p in pages) == 8
+    assert pages[-1][-1] == docs[-1].pk  # undated last when newest first
+    last = client.get(LIST + "?ordering=-date&page_size=3").json()
+    last = client.get(client.get(last["next"]).json()["next"]).json()
+    back = client.get(last["previous"]).json()
+    assert [row["id"] for row in back["results"]] == pages[1]
+    assert client.get(LIST, {"cursor": "not-a-cursor"}).status_code == 404

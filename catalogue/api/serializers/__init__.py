@@ -1,7 +1,12 @@
 """Record shapes, one per kind, shared by the API and the NDJSON export."""
 
 from .common import UnitPaths
-from .documents import DocumentSerializer, DocumentSummarySerializer, DocumentWriteSerializer
+from .documents import (
+    SUMMARY_COLUMNS,
+    DocumentSerializer,
+    DocumentSummarySerializer,
+    DocumentWriteSerializer,
+)
 from .holdings import AgentSerializer, ArchivalUnitSerializer, RepositorySerializer
 from .provenance import ImportRunSerializer, ProvenanceEventSerializer
 from .records import DocumentUrls, document_record, document_records
@@ -15,6 +20,7 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "SUMMARY_COLUMNS",
     "AgentSerializer",
     "ArchivalUnitSerializer",
     "CaveatSerializer",

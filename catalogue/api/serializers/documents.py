@@ -5,6 +5,8 @@ contract) the importer's ``--json`` preview.
 documents); the serializers here declare it for OpenAPI and validate writes.
 """
 
+from collections import defaultdict
+
 from rest_framework import serializers
 
 from catalogue.models import (
@@ -25,7 +27,6 @@ from .common import (
     hh_mm,
     iso_date,
     iso_datetime,
-    public_url,
     unit_paths_from,
 )
 from .document_parts import (
@@ -38,39 +39,83 @@ from .document_parts import (
     SourceSerializer,
 )
 from .provenance import EventShapeSerializer
-from .records import document_record
+from .records import DocumentUrls, document_record
+
+SUMMARY_COLUMNS = (
+    "id",
+    "title",
+    "slug",
+    "doc_type__key",
+    "collection__name",
+    "sender_id",
+    "sender__authorised_name",
+    "recipient_id",
+    "recipient__authorised_name",
+    "place",
+    "date",
+    "date_precision",
+    "date_certainty",
+    "date_text",
+    "date_note",
+    "time",
+    "message_number",
+    "classification__name",
+    "unit__repository__name",
+    "unit_id",
+    "status",
+    "version",
+    "updated_at",
+)
 
 
-def document_summary(doc) -> dict:
-    """A list row: what a result card shows (``with_card()`` plus caveats)."""
+def document_summary(row: dict, caveats: list[str], urls: DocumentUrls) -> dict:
+    """A list row (what a result card shows) from a ``values(*SUMMARY_COLUMNS)`` row:
+    narrow rows keep a sorted page cheap even at 100,000 documents."""
     return {
-        "id": doc.pk,
-        "url": public_url(doc),
-        "title": doc.title,
-        "doc_type": doc.doc_type.key,
-        "collection": doc.collection.name,
-        "sender": doc.sender.authorised_name if doc.sender_id else None,
-        "sender_id": doc.sender_id,
-        "recipient": doc.recipient.authorised_name if doc.recipient_id else None,
-        "recipient_id": doc.recipient_id,
-        "place": doc.place,
+        "id": row["id"],
+        "url": urls(row["id"], row["slug"]),
+        "title": row["title"],
+        "doc_type": row["doc_type__key"],
+        "collection": row["collection__name"],
+        "sender": row["sender__authorised_name"],
+        "sender_id": row["sender_id"],
+        "recipient": row["recipient__authorised_name"],
+        "recipient_id": row["recipient_id"],
+        "place": row["place"],
         "date": {
-            "value": iso_date(doc.date),
-            "precision": doc.date_precision,
-            "certainty": doc.date_certainty,
-            "text": doc.date_text,
-            "note": doc.date_note,
+            "value": iso_date(row["date"]),
+            "precision": row["date_precision"],
+            "certainty": row["date_certainty"],
+            "text": row["date_text"],
+            "note": row["date_note"],
         },
-        "time": hh_mm(doc.time),
-        "message_number": doc.message_number,
-        "classification": doc.classification.name if doc.classification_id else None,
-        "caveats": [caveat.name for caveat in doc.caveats.all()],
-        "repository": doc.unit.repository.name if doc.unit_id else None,
-        "unit": doc.unit_id,
-        "status": doc.status,
-        "version": doc.version,
-        "updated_at": iso_datetime(doc.updated_at),
+        "time": hh_mm(row["time"]),
+        "message_number": row["message_number"],
+        "classification": row["classification__name"],
+        "caveats": caveats,
+        "repository": row["unit__repository__name"],
+        "unit": row["unit_id"],
+        "status": row["status"],
+        "version": row["version"],
+        "updated_at": iso_datetime(row["updated_at"]),
     }
+
+
+class SummaryListSerializer(serializers.ListSerializer):
+    """Adds the page's caveats with one query."""
+
+    def to_representation(self, data):
+        rows = list(data)
+        names = defaultdict(list)
+        links = (
+            Document.caveats.through.objects.filter(document_id__in=[r["id"] for r in rows])
+            .order_by("document_id", "caveat__kind", "caveat__name")
+            .values_list("document_id", "caveat__name")
+        )
+        for document_id, name in links:
+            names[document_id].append(name)
+        urls = DocumentUrls()
+        return [document_summary(row, names[row["id"]], urls) for row in rows]
 
 
 TITLE = "Title as printed in the edition."
@@ -112,8 +157,8 @@ class DocumentSummarySerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="Edit version, for optimistic locking.")
     updated_at = serializers.DateTimeField(help_text="Last change (UTC).")
 
-    def to_representation(self, instance):
-        return document_summary(instance)
+    class Meta:
+        list_serializer_class = SummaryListSerializer
 
 
 class DocumentSerializer(serializers.Serializer):
