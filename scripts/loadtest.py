@@ -166,16 +166,42 @@ def sample_records(base):
     return documents, agents, units
 
 
+def ensure_postgres_database(url: str) -> None:
+    """scripts/with-postgres.sh starts an empty server: create the database named in
+    DATABASE_URL if it does not exist yet."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def restart_postgres(log):
     socket_dir = os.environ.get("PGTEST_SOCKET_DIR")
     pgbin = os.environ.get("PGBIN")
     if not socket_dir or not pgbin:
         sys.exit("--restart-postgres-at needs scripts/with-postgres.sh (PGTEST_SOCKET_DIR, PGBIN)")
-    command = [f"{pgbin}/pg_ctl", "-D", f"{socket_dir}/data", "-m", "fast", "-w", "restart"]
+    command = [
+        f"{pgbin}/pg_ctl",
+        "-D",
+        f"{socket_dir}/data",
+        "-l",
+        f"{socket_dir}/restart.log",
+        "-m",
+        "fast",
+        "-w",
+        "restart",
+    ]
     if os.geteuid() == 0:
         command = ["runuser", "-u", "postgres", "--", *command]
     started = time.monotonic()
-    subprocess.run(command, check=True, capture_output=True)
+    # No pipes: the restarted server would inherit them and keep them open forever.
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     log["restart_seconds"] = round(time.monotonic() - started, 2)
 
 
@@ -189,6 +215,9 @@ def main():
     parser.add_argument("--threads", type=int, default=8, help="Threads per worker.")
     parser.add_argument("--max-requests", type=int, default=500_000, help="Hard cap.")
     parser.add_argument("--timeout", type=float, default=30.0, help="Per-request timeout.")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="Seconds each user pauses between requests."
+    )
     parser.add_argument("--restart-postgres-at", type=float, default=None, metavar="SECONDS")
     parser.add_argument("--json", metavar="FILE", help="Also write the report as JSON.")
     args = parser.parse_args()
@@ -210,9 +239,18 @@ def main():
         "LOG_LEVEL": "ERROR",
     }
     server = importer = None
-    report = {"vendor": vendor, "users": args.users, "duration_s": args.duration}
+    report = {
+        "vendor": vendor,
+        "users": args.users,
+        "duration_s": args.duration,
+        "think_s": args.think,
+        "documents": args.documents,
+        "load_average_before": os.getloadavg(),
+    }
     try:
         print(f"[setup] {vendor} catalogue of {args.documents} documents in {work}", flush=True)
+        if vendor == "postgresql":
+            ensure_postgres_database(database_url)
         run(env, "migrate", "--noinput")
         run(env, "generate_corpus", "--documents", str(args.documents), quiet=False)
         texts = work / "texts"
@@ -302,6 +340,8 @@ def main():
                 elapsed = time.monotonic() - t0
                 with lock:
                     results.append((t0 - started, category, elapsed, outcome, path))
+                if args.think:
+                    time.sleep(rng.uniform(0.5, 1.5) * args.think)
 
         threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(args.users)]
         for thread in threads:
