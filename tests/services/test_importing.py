@@ -187,3 +187,17 @@ def test_interrupted_run_is_recorded_as_failed(monkeypatch):
     run = m.ImportRun.objects.get()
     assert run.status == m.ImportRun.Status.FAILED and run.finished_at is not None
     assert not m.Document.objects.exists()  # the unflushed batch was never written
+
+
+def test_search_triggers_are_enabled_after_an_import_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL trigger state")
+    run_import(seeds())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'catalogue\\_search\\_%%' "
+            "AND tgenabled = 'D'"
+        )
+        assert cursor.fetchone()[0] == 0

@@ -6,8 +6,10 @@ rows, and each would re-tokenise the whole document. On SQLite the batch therefo
 drops the triggers inside its own write transaction (no other connection can write,
 or see the change, meanwhile: SQLite DDL is transactional), indexes each written
 document once through ``get_backend().index_documents``, and re-creates the triggers
-before committing. If the batch fails, the rollback restores the triggers with
-everything else. PostgreSQL keeps its triggers (dropping them would lock the tables).
+before committing. On PostgreSQL the batch disables the same triggers with ``ALTER
+TABLE … DISABLE TRIGGER`` (a lock that blocks other writers, not readers, until the
+batch commits; other sessions never see the triggers disabled) and re-enables them.
+If the batch fails, the rollback restores the triggers with everything else.
 """
 
 from contextlib import contextmanager
@@ -24,19 +26,39 @@ class OnceIndexer:
 
     def __init__(self):
         self.suspended = False
+        self.disabled: list[tuple[str, str]] = []  # PostgreSQL (table, trigger)
 
     def suspend(self):
         """Call before the first write of the transaction (not at all if none)."""
         from catalogue.search import schema
 
-        if (
-            not self.suspended
-            and connection.vendor == "sqlite"
-            and connection.in_atomic_block
-            and schema.is_installed(connection)
-        ):
+        if self.suspended or not connection.in_atomic_block:
+            return
+        self.suspended = True
+        if connection.vendor == "sqlite" and schema.is_installed(connection):
             schema.drop_triggers(connection)
-            self.suspended = True
+        elif connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT c.relname, t.tgname FROM pg_trigger t "
+                    "JOIN pg_class c ON c.oid = t.tgrelid "
+                    "WHERE t.tgname LIKE 'catalogue\\_search\\_%%' AND t.tgenabled <> 'D' "
+                    "AND NOT t.tgisinternal AND c.relname = ANY(%s)",
+                    [list(SUSPENDED_TABLES)],
+                )
+                self.disabled = cursor.fetchall()
+                _alter_triggers(cursor, self.disabled, "DISABLE")
+
+    def restore(self):
+        from catalogue.search import schema
+
+        if not self.suspended:
+            return
+        if connection.vendor == "sqlite" and schema.is_installed(connection):
+            schema.install(connection)
+        elif self.disabled:
+            with connection.cursor() as cursor:
+                _alter_triggers(cursor, self.disabled, "ENABLE")
 
     def index(self, document_ids, *, agent_ids=()):
         """Index these documents, and those naming agents that gained a name (the
@@ -54,13 +76,30 @@ class OnceIndexer:
             get_backend().index_documents(sorted(ids))
 
 
+def _alter_triggers(cursor, triggers, action: str):
+    """ALTER TABLE refuses while deferred foreign-key checks are pending: run them now
+    (they hold for rows just written) and defer again afterwards, as Django's are."""
+    if not triggers:
+        return
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for table, trigger in triggers:
+        cursor.execute(f'ALTER TABLE "{table}" {action} TRIGGER "{trigger}"')
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# Row-level index triggers on the tables an import writes (not the TRUNCATE trigger).
+SUSPENDED_TABLES = (
+    "catalogue_document",
+    "catalogue_footnote",
+    "catalogue_documentagent",
+    "catalogue_agentname",
+)
+
+
 @contextmanager
 def index_once():
     """Within a transaction: yield an ``OnceIndexer``; on leaving the block normally,
     re-create any triggers it suspended (on an exception the rollback does)."""
-    from catalogue.search import schema
-
     indexer = OnceIndexer()
     yield indexer
-    if indexer.suspended:
-        schema.install(connection)
+    indexer.restore()
