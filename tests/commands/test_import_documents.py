@@ -85,7 +85,7 @@ def test_json_import_fills_in_the_catalogue_id():
 
 def test_bad_files_fail_one_line_each_and_exit_non_zero(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "binary.txt").write_bytes(b"line one\nline two\n\x00\x01\x02" * 50)
     (tmp_path / "huge.txt").write_bytes(b"The Cuban Missile Crisis\n" + b"word " * 4000)
     (tmp_path / "noheading.txt").write_bytes(b"\n\n   \n")
     (tmp_path / "latin1.txt").write_bytes(
@@ -100,12 +100,13 @@ def test_bad_files_fail_one_line_each_and_exit_non_zero(tmp_path):
     failed = [line for line in out.splitlines() if line.startswith("FAILED ")]
     assert len(failed) == 4
     assert any("empty.txt" in line and "empty" in line for line in failed)
-    assert any("binary.txt" in line and "binary" in line for line in failed)
+    assert f"FAILED {tmp_path / 'binary.txt'}:3: binary content: NUL byte at offset 18" in failed
     assert any("huge.txt" in line and "too large" in line for line in failed)
     assert "Traceback" not in out + err
     assert "2 created" in out and m.Document.objects.count() == 2
     imported = m.ImportedFile.objects.get(path=str(tmp_path / "latin1.txt"))
     assert imported.encoding in {"cp1252", "latin-1"}
+    assert f"DECODED {tmp_path / 'latin1.txt'} as {imported.encoding}" in out
     assert m.ImportRun.objects.get().status == m.ImportRun.Status.PARTIAL
 
 

@@ -116,6 +116,9 @@ class Command(BaseCommand):
             if progress is not None:
                 progress.close()
 
+        for result in summary.files:
+            if result.encoding and result.encoding not in ("utf-8", "utf-8-sig", "ascii"):
+                report.write(f"DECODED {result.path} as {result.encoding}", style_func=str)
         for failure in summary.failures:
             report.write(f"FAILED {failure.describe_error()}", style_func=str)
         line = summary.line()
