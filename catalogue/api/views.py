@@ -1,7 +1,5 @@
 """API viewsets: thin hooks over named QuerySets, shared FilterSets and services."""
 
-import datetime
-
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError
 from django.http import Http404, StreamingHttpResponse
@@ -46,7 +44,6 @@ from .pagination import CataloguePagination
 from .permissions import AnonThrottle, ModelPermissionsOrAnonReadOnly, StaffOnly
 from .serializers import UnitPaths, document_record
 
-EARLIEST = datetime.date(1, 1, 1)
 BY_ID = {"id": ("id",), "-id": ("-id",)}
 
 

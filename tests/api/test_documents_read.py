@@ -223,3 +223,13 @@ def test_previous_links_walk_back_and_bad_cursors_are_404(client, db):
     back = client.get(last["previous"]).json()
     assert [row["id"] for row in back["results"]] == pages[1]
     assert client.get(LIST, {"cursor": "not-a-cursor"}).status_code == 404
+
+
+def test_many_full_records_cost_a_fixed_number_of_queries(django_assert_num_queries, db):
+    from catalogue.api.serializers import DocumentSerializer
+
+    docs = [rich_document(n_related=n) for n in (1, 4, 2)]
+    with django_assert_num_queries(11):
+        data = DocumentSerializer(docs, many=True).data
+    assert [d["id"] for d in data] == [d.pk for d in docs]
+    assert [len(d["footnotes"]) for d in data] == [1, 4, 2]

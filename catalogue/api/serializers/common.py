@@ -41,10 +41,6 @@ def public_url(instance) -> str:
     return settings.CATALOGUE_BASE_URL.rstrip("/") + instance.get_absolute_url()
 
 
-def ref(agent):
-    return {"id": agent.pk, "name": agent.authorised_name} if agent is not None else None
-
-
 class UnitPaths:
     """Path labels (top unit → this unit, titles and identifiers) for many units, from
     one query: ``ArchivalUnit.path_labels()`` would cost a query per unit."""
@@ -110,11 +106,6 @@ class PartialDateSerializer(serializers.Serializer):
 
 class DocumentDateSerializer(PartialDateSerializer):
     note = serializers.CharField(help_text="How an uncertain date was arrived at, and from what.")
-
-
-class AgentRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Agent identifier (see /api/v1/agents/).")
-    name = serializers.CharField(help_text="The agent's authorised name.")
 
 
 class ModelCleanMixin:

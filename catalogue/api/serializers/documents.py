@@ -39,7 +39,7 @@ from .document_parts import (
     SourceSerializer,
 )
 from .provenance import EventShapeSerializer
-from .records import DocumentUrls, document_record
+from .records import DocumentUrls, document_record, document_records
 
 SUMMARY_COLUMNS = (
     "id",
@@ -123,10 +123,14 @@ STATUS = "Publication state; anonymous clients only ever see 'published'."
 
 
 class DocumentListSerializer(serializers.ListSerializer):
+    """Many full records in one batch (a fixed number of queries)."""
+
     def to_representation(self, data):
-        items = list(data.all() if hasattr(data, "all") else data)
-        unit_paths_from(self.context).load(doc.unit.tree_path for doc in items if doc.unit_id)
-        return [self.child.to_representation(item) for item in items]
+        ids = [item.pk for item in data]
+        found = dict(
+            document_records(Document.objects.filter(pk__in=ids), unit_paths_from(self.context))
+        )
+        return [found[pk] for pk in ids if pk in found]
 
 
 class DocumentSummarySerializer(serializers.Serializer):
