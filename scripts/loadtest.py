@@ -396,15 +396,23 @@ def main():
             client_error_samples=[f"{r[3]} {r[4]}" for r in client_errors[:5]],
         )
         if restart_log:
-            window = [
-                r for r in results if restart_log["at_s"] - 1 <= r[0] <= restart_log["at_s"] + 15
-            ]
+            down, up = restart_log["at_s"], restart_log["at_s"] + restart_log["restart_seconds"]
+            # In flight: sent before the server came back, not finished when it went down.
+            in_flight = [r for r in results if r[0] <= up and r[0] + r[2] >= down]
+            failed_in_flight = [r for r in errors if r in in_flight]
+            failed_later = [r for r in errors if r[0] > up]
             report["postgres_restart"] = {
                 **restart_log,
-                "requests_within_15s": len(window),
-                "failed": len(errors),
-                "failed_samples": report["error_samples"],
+                "in_flight": len(in_flight),
+                "failed_in_flight": len(failed_in_flight),
+                "failed_after_restart": len(failed_later),
+                "failed_before_restart": len(errors) - len(failed_in_flight) - len(failed_later),
+                "failed_after_samples": [
+                    f"{r[3]} {r[4]} at {r[0]:.1f}s" for r in failed_later[:10]
+                ],
             }
+        log_tail = (work / "gunicorn.out").read_text(errors="replace").strip().splitlines()
+        report["server_log_tail"] = [line[:200] for line in log_tail if "Error" in line][-8:]
         print(json.dumps(report, indent=2), flush=True)
         if args.json:
             Path(args.json).write_text(json.dumps(report, indent=2))

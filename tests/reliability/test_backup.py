@@ -101,6 +101,7 @@ def round_trip(src_env, dst_env, spare_env, backup_dir):
     assert again.returncode != 0 and "not an empty directory" in again.stderr
 
 
+@pytest.mark.skipif(postgres_available(), reason="SQLite-file test; runs on the SQLite leg")
 def test_backup_round_trip_on_sqlite(tmp_path):
     envs = [
         env_for(f"sqlite:///{tmp_path / name}.sqlite3", tmp_path / f"media-{name}")
@@ -148,6 +149,7 @@ print(json.dumps({"online": online.count(), "bad": bad, "integrity": integrity})
 """
 
 
+@pytest.mark.skipif(postgres_available(), reason="SQLite-file test; runs on the SQLite leg")
 def test_backup_while_writing_is_a_consistent_snapshot(tmp_path):
     """A backup taken while another process commits documents with their footnotes
     contains only whole transactions."""

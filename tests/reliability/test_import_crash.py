@@ -14,7 +14,13 @@ import time
 
 import pytest
 
-from tests.reliability.helpers import ROOT, env_for, manage
+from tests.reliability.helpers import ROOT, env_for, manage, postgres_available
+
+# SQLite file databases in subprocesses: the same on both legs of the suite, so they run
+# on the SQLite leg only.
+sqlite_leg_only = pytest.mark.skipif(
+    postgres_available(), reason="SQLite-file test; runs on the SQLite leg"
+)
 
 DOCUMENTS = 300
 
@@ -52,6 +58,7 @@ def corpus(tmp_path_factory):
     return texts, reference
 
 
+@sqlite_leg_only
 def test_sigkill_mid_import_leaves_a_consistent_database(corpus, tmp_path):
     texts, reference = corpus
     expected = shape(reference)

@@ -12,9 +12,18 @@ import sys
 
 import pytest
 
-from tests.reliability.helpers import ROOT, env_for, manage, python_json
+from tests.reliability.helpers import ROOT, env_for, manage, postgres_available, python_json
 
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+# SQLite file databases in subprocesses: the same on both legs of the suite, so they run
+# on the SQLite leg only.
+sqlite_leg_only = pytest.mark.skipif(
+    postgres_available(), reason="SQLite-file test; runs on the SQLite leg"
+)
+
+pytestmark = [
+    sqlite_leg_only,
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 PRELUDE = "import django, json, sys, time\nfrom pathlib import Path\ndjango.setup()\n"
 
