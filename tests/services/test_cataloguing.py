@@ -399,3 +399,16 @@ def test_an_unknown_collection_is_not_claimed_for_frus():
     assert not doc.citations.filter(kind="published_in").exists()
     assert not doc.events.filter(event_type="published").exists()
     assert doc.citations.filter(kind="transcribed_in").exists()
+
+
+def test_reference_line_becomes_a_relation():
+    text = TELEGRAM.read_bytes().replace(
+        b"1581. Subject: Cuba.", b"1581. Subject: Cuba. Ref: Deptel 1015."
+    )
+    doc, _ = store(TELEGRAM, data=text)
+    relation = doc.relations.get()
+    assert (relation.relation_type, relation.target_label, relation.target) == (
+        m.RelationType.REFERS_TO,
+        "Deptel 1015",
+        None,
+    )

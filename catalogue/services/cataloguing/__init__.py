@@ -224,6 +224,11 @@ def _write_children(plans: list[Plan], builder: Builder, context: CatalogueConte
             (doc_id, agent.pk, role, position, written, seq)
             for seq, (agent, role, position, written) in enumerate(plan.roles)
         ]
+        for reference in dict.fromkeys(r for r in plan.parsed.references if r.strip()):
+            # "Ref: Deptel 1015": a telegram this one answers, named until catalogued.
+            relations.append(
+                (doc_id, None, RelationType.REFERS_TO, cut(reference, 300), None, None, "Ref:")
+            )
         sequence = 0
         for fn in plan.parsed.footnotes:
             footnote_id = footnote_ids[(doc_id, fn.number)]
