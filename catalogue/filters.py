@@ -98,6 +98,21 @@ class DocumentFilterSet(django_filters.FilterSet):
         model = Document
         fields = []
 
+    def __init__(self, *args, public: bool = False, **kwargs):
+        """``public=True`` (the public site, anonymous API use): the choices that name
+        something (agents, units, repositories, subjects) are only those a published
+        document refers to, so a filter value can never echo a draft's data back."""
+        super().__init__(*args, **kwargs)
+        if public:
+            self.filters["agent"].queryset = Agent.objects.public()
+            self.filters["unit"].queryset = ArchivalUnit.objects.public()
+            self.filters["repository"].queryset = Repository.objects.filter(
+                units__documents__status=PublicationStatus.PUBLISHED
+            ).distinct()
+            self.filters["subject"].queryset = Subject.objects.filter(
+                documents__status=PublicationStatus.PUBLISHED
+            ).distinct()
+
     def filter_q(self, queryset, name, value):
         """Rank only when sorting by relevance: ranking every match costs more than
         restricting to them, and the other sorts do not need it."""

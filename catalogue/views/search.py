@@ -23,7 +23,9 @@ class SearchView(TemplateView):
         query = data.get("q", "").strip()
         if not data.get("sort"):
             data["sort"] = "relevance" if query else "date"
-        filterset = DocumentFilterSet(data, queryset=Document.objects.published().with_card())
+        filterset = DocumentFilterSet(
+            data, queryset=Document.objects.published().with_card(), public=True
+        )
         results = filterset.qs if filterset.is_valid() else Document.objects.none()
         paginator = Paginator(results, PAGE_SIZE)
         if filterset.is_valid():

@@ -178,3 +178,25 @@ def test_search_queries_do_not_grow_with_results_or_related_rows(
     with django_assert_num_queries(SEARCH_QUERIES):
         response = client.get("/search/", {"q": "quarantine", "type": "telegram"})
     assert len(result_titles(parse(response))) == 20
+
+
+def test_filter_values_never_echo_unpublished_names(client, world):
+    from tests.factories import SubjectFactory, UnitFactory
+
+    secret_subject = SubjectFactory(name="Secret subject sierra")
+    world["draft"].subjects.add(secret_subject)
+    hidden_unit = world["empty_file"]
+    elsewhere = UnitFactory(title="Elsewhere").repository
+    elsewhere.name = "Hidden Repository Romeo"
+    elsewhere.save()
+    for params in [
+        {"agent": world["hidden_agent"].pk},
+        {"unit": hidden_unit.pk},
+        {"subject": secret_subject.slug},
+        {"repository": elsewhere.slug},
+    ]:
+        response = client.get("/search/", params)
+        assert response.status_code == 200
+        body = response.content.decode()
+        for name in ["Secret Drafter", "Only drafts", "Secret subject sierra", "Romeo"]:
+            assert name not in body, (params, name)
