@@ -19,7 +19,7 @@ from django.utils import timezone
 
 @cache
 def _plan(model: type[models.Model], columns: tuple[str, ...]):
-    """(SQL, constant tail values) for inserting ``columns`` plus defaults for the rest."""
+    """(SQL, the other fields) for inserting ``columns`` plus defaults for the rest."""
     meta = model._meta
     named = set(columns)
     rest = [f for f in meta.concrete_fields if not f.primary_key and f.column not in named]
@@ -32,15 +32,16 @@ def _plan(model: type[models.Model], columns: tuple[str, ...]):
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in all_columns)}) "
         f"VALUES ({', '.join(['%s'] * len(all_columns))})"
     )
-    tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-    return sql, tail
+    return sql, rest
 
 
 def insert_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]):
     """Insert ``rows`` (db-ready values in ``columns`` order) into ``model``'s table."""
     if not rows:
         return
-    sql, tail = _plan(model, columns)
+    sql, rest = _plan(model, columns)
+    # Defaults are evaluated per call: a callable default (timezone.now) must not freeze.
+    tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
     if tail:
         rows = [row + tail for row in rows]
     with connection.cursor() as cursor:
