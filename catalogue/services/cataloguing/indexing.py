@@ -26,6 +26,7 @@ class OnceIndexer:
 
     def __init__(self):
         self.suspended = False
+        self.dropped = False  # SQLite
         self.disabled: list[tuple[str, str]] = []  # PostgreSQL (table, trigger)
 
     def suspend(self):
@@ -35,8 +36,13 @@ class OnceIndexer:
         if self.suspended or not connection.in_atomic_block:
             return
         self.suspended = True
-        if connection.vendor == "sqlite" and schema.is_installed(connection):
+        if (
+            connection.vendor == "sqlite"
+            and hasattr(schema, "drop_triggers")  # else: keep the triggers, only slower
+            and schema.is_installed(connection)
+        ):
             schema.drop_triggers(connection)
+            self.dropped = True
         elif connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -54,7 +60,7 @@ class OnceIndexer:
 
         if not self.suspended:
             return
-        if connection.vendor == "sqlite" and schema.is_installed(connection):
+        if self.dropped:
             schema.install(connection)
         elif self.disabled:
             with connection.cursor() as cursor:
