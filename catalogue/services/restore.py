@@ -10,6 +10,7 @@ Why this shape:
   it was. It refuses a database that already holds catalogue records.
 * Rows are inserted with ``bulk_create`` in batches and keep their identifiers (public
   document ids must survive a restore); timestamps are restored as exported, not reset.
+  The search index's per-row triggers are suspended and the index rebuilt once.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from django.db import connection, models, transaction
 
 from catalogue import models as m
 from catalogue.normalise import normalise_name
+from catalogue.search import get_backend
+from catalogue.services.cataloguing.indexing import OnceIndexer
 
 FORMAT = "archive-catalogue-ndjson"
 FORMAT_VERSION = 1
@@ -587,6 +590,10 @@ def restore_catalogue(
     counts: dict[str, int] = {}
     with transaction.atomic(), original_timestamps():
         ensure_empty()
+        # Per-row search triggers would re-tokenise a document for each footnote and
+        # role inserted; suspend them and index everything once at the end.
+        indexer = OnceIndexer()
+        indexer.suspend()
         for entry in entries:
             records = read_records(directory / entry.file)
             if progress is not None:
@@ -597,6 +604,8 @@ def restore_catalogue(
                     f"{entry.file}: restored {counts[entry.kind]} records, expected {entry.records}."
                 )
         reset_sequences()
+        get_backend().rebuild()
+        indexer.restore()
     return counts
 
 

@@ -187,3 +187,17 @@ def test_export_refuses_to_overwrite_without_force(tmp_path):
 def test_import_names_a_missing_manifest(tmp_path):
     with pytest.raises(CommandError, match="manifest.json is missing"):
         call_command("import_catalogue", str(tmp_path), verbosity=0)
+
+
+@pytest.mark.django_db
+def test_restored_documents_are_searchable(tmp_path, client):
+    build_catalogue()
+    m.Document.objects.filter(status="published").update(title="Pitsunda proclamation")
+    call_command("export_catalogue", str(tmp_path), verbosity=0)
+    wipe_catalogue()
+    call_command("import_catalogue", str(tmp_path), verbosity=0)
+    found = m.Document.objects.search("Pitsunda")
+    assert set(found.values_list("pk", flat=True)) == set(
+        m.Document.objects.filter(title="Pitsunda proclamation").values_list("pk", flat=True)
+    )
+    assert found.exists()
