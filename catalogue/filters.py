@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, F
 
 from catalogue.models import (
     Agent,
@@ -134,10 +134,15 @@ class DocumentFilterSet(django_filters.FilterSet):
             if "rank" in queryset.query.annotations:
                 return queryset.order_by("-rank", "date", "time", "pk")
             return queryset
+        # Undated documents and unstated times last on every database.
         if value == "date":
-            return queryset.order_by("date", "time", "pk")
+            return queryset.order_by(
+                F("date").asc(nulls_last=True), F("time").asc(nulls_last=True), "pk"
+            )
         if value == "-date":
-            return queryset.order_by("-date", "-time", "-pk")
+            return queryset.order_by(
+                F("date").desc(nulls_last=True), F("time").desc(nulls_last=True), "-pk"
+            )
         if value == "title":
             return queryset.order_by("title", "pk")
         return queryset

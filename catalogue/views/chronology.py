@@ -4,7 +4,7 @@ day (plain SVG: no script, no external service, readable offline)."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
@@ -104,7 +104,7 @@ class ChronologyView(TemplateView):
             documents = list(
                 dated.with_card()
                 .filter(date__gte=month, date__lt=following)
-                .order_by("date", "time", "pk")
+                .order_by("date", F("time").asc(nulls_last=True), "pk")
             )
         context.update(
             days=group_by_day(documents),

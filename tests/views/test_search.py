@@ -200,3 +200,12 @@ def test_filter_values_never_echo_unpublished_names(client, world):
         body = response.content.decode()
         for name in ["Secret Drafter", "Only drafts", "Secret subject sierra", "Romeo"]:
             assert name not in body, (params, name)
+
+
+def test_date_sorts_put_undated_documents_last_on_every_database(client, world):
+    from catalogue.models import DatePrecision
+
+    DocumentFactory(title="Undated editorial note", date=None, date_precision=DatePrecision.UNKNOWN)
+    for sort in ["date", "-date"]:
+        _, tree = search(client, sort=sort)
+        assert result_titles(tree)[-1] == "Undated editorial note", sort
