@@ -280,6 +280,10 @@ def main():
                 "gthread",
                 "--timeout",
                 "120",
+                # longer than any think time: an idle keep-alive connection closed by the
+                # server just as the client reuses it would show up as a spurious error
+                "--keep-alive",
+                "30",
                 "--log-level",
                 "warning",
             ],
