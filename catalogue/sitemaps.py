@@ -56,7 +56,6 @@ class StaticSitemap(Sitemap):
     def items(self):
         return [
             "catalogue:home",
-            "catalogue:search",
             "catalogue:chronology",
             "catalogue:agent-list",
             "catalogue:repository-list",

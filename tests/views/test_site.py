@@ -93,3 +93,9 @@ def test_sitemap_queries_do_not_grow(client, world, django_assert_num_queries):
         DocumentFactory(unit=world["file"])
     with django_assert_num_queries(8):
         client.get("/sitemap.xml")
+
+
+def test_sitemap_does_not_list_what_robots_disallows(client, world):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/search/" not in body and "/history/" not in body
+    assert "<loc>http://testserver/chronology/</loc>" in body
