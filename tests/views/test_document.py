@@ -211,3 +211,36 @@ def test_every_agent_link_on_the_page_leads_to_a_public_agent_page(client, seede
     for href in agent_links:
         assert client.get(href).status_code == 200, href
     assert "Only In An Event" in tree.text_content()
+
+
+def test_a_sparse_record_still_renders(client, db):
+    from catalogue.models import DatePrecision
+
+    document = DocumentFactory(
+        title="Editorial note",
+        unit=None,
+        date=None,
+        date_precision=DatePrecision.UNKNOWN,
+        classification=None,
+        text="",
+        source_note="",
+        place="",
+    )
+    response, tree = get_page(client, document)
+    data = json.loads(tree.cssselect('script[type="application/ld+json"]')[0].text)
+    assert "dateCreated" not in data and "holdingArchive" not in data
+    assert "Undated" in tree.cssselect(".dateline")[0].text_content()
+    assert "“Editorial note,”" in tree.cssselect("#citation-text")[0].text_content()
+
+
+def test_month_precision_dates_are_not_made_more_precise(client, db):
+    import datetime
+
+    from catalogue.models import DatePrecision
+
+    document = DocumentFactory(date=datetime.date(1962, 11, 1), date_precision=DatePrecision.MONTH)
+    _, tree = get_page(client, document)
+    data = json.loads(tree.cssselect('script[type="application/ld+json"]')[0].text)
+    assert data["dateCreated"] == "1962-11"
+    assert tree.cssselect("meta[name='DC.date']")[0].get("content") == "1962-11"
+    assert "November 1962" in tree.cssselect(".dateline")[0].text_content()
