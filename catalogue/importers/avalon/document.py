@@ -28,7 +28,7 @@ from catalogue.importers.avalon.heading import (
     parse_heading,
     recognise_type,
 )
-from catalogue.importers.avalon.names import normalise_name
+from catalogue.importers.avalon.names import fold, normalise_name
 from catalogue.importers.avalon.reader import decode
 from catalogue.importers.avalon.source_note import SOURCE_START, is_dating_remark, parse_source_note
 from catalogue.importers.avalon.textutil import MONTH_RE, month_number, safe_date
@@ -268,7 +268,7 @@ def _identity_key(doc: ParsedDocument) -> str:
         if doc.time is not None:
             parts.append(doc.time.strftime("%H:%M"))
         elif doc.date.value is None:
-            parts.append(" ".join(normalise_name(doc.body[:400]).split()[:12]))
+            parts.append(" ".join(fold(doc.body[:400]).split()[:12]))
     return "|".join(parts)
 
 

@@ -20,6 +20,7 @@ unless that sentence is something else):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from catalogue.importers.avalon.location import parse_location
 from catalogue.importers.avalon.names import parse_agent_label, split_agents, strip_the
@@ -143,6 +144,7 @@ def normalise_classification(text: str) -> str:
     return _CLASS_MAP[m.group("c").lower()] if m else ""
 
 
+@lru_cache(maxsize=4096)
 def normalise_caveat(text: str) -> str:
     low = " ".join(text.lower().strip(" .").split())
     if low in CAVEATS:

@@ -154,6 +154,10 @@ def _catalogue_batch(batch, import_run, publish, context, indexer) -> tuple[list
     if not plans:
         return results, set()
 
+    context.save_new_units(reason=reason, user=user)
+    for plan in plans:
+        if plan.document.unit_id is None and plan.document.unit is not None:
+            plan.document.unit = plan.document.unit  # its id is known now
     created = [p.document for p in plans if p.outcome == CREATED]
     updated = [p for p in plans if p.outcome == UPDATED]
     if created:
@@ -182,11 +186,13 @@ def _catalogue_batch(batch, import_run, publish, context, indexer) -> tuple[list
             if user is not None:
                 doc._history_user = user
             doc.save()
-    _write_children(plans, builder, context)
+    _write_children(plans, builder, context, reason=reason, user=user)
     return results, context.authority.flush()
 
 
-def _write_children(plans: list[Plan], builder: Builder, context: CatalogueContext):
+def _write_children(
+    plans: list[Plan], builder: Builder, context: CatalogueContext, *, reason, user
+):
     """Footnotes, caveats, roles, relations, citations, events and event agents of the
     batch: one executemany per table, plus one query each to read back footnote and
     event ids."""
@@ -269,7 +275,7 @@ def _write_children(plans: list[Plan], builder: Builder, context: CatalogueConte
                         doc_id,
                         CitationKind.CITES_ARCHIVAL,
                         None,
-                        unit.pk if unit else None,
+                        unit,  # its id once new units are written, below
                         "",
                         location.text or fn.text,
                         footnote_id,
@@ -331,6 +337,8 @@ def _write_children(plans: list[Plan], builder: Builder, context: CatalogueConte
             agents_of.append(((doc_id, seq), first_role))
         for review in plan.reviews:
             review.document = plan.document
+    context.save_new_units(reason=reason, user=user)
+    citations = [(*c[:3], c[3].pk if c[3] is not None else None, *c[4:]) for c in citations]
     insert_rows(Document.caveats.through, ("document_id", "caveat_id"), caveats)
     insert_rows(DocumentAgent, ROLE_COLUMNS, roles)
     insert_rows(DocumentRelation, RELATION_COLUMNS, relations)

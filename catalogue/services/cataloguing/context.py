@@ -10,6 +10,7 @@ created inside it no longer exist.
 
 from __future__ import annotations
 
+from django.utils.text import slugify
 from rapidfuzz import fuzz, process
 
 from catalogue.models import (
@@ -23,8 +24,11 @@ from catalogue.models import (
     Repository,
     UnitLevel,
 )
+from catalogue.models.history import ChangeChannel
 from catalogue.services.authority import AgentAuthority
 from catalogue.services.authority import cached_normalise as normalise_name
+
+from .rows import insert_history, insert_returning_ids, update_rows
 
 COLLECTION_FUZZY_THRESHOLD = 90.0
 
@@ -64,6 +68,7 @@ class CatalogueContext:
         self._repositories: dict[str, Repository] | None = None
         self._publications: dict[str, Publication] | None = None
         self._unit_index: dict[int, dict] = {}
+        self._new_units: list[ArchivalUnit] = []
         self._collection_memo: dict[tuple[str, str], Collection] = {}
         self.agent_memo: dict[tuple, object] = {}
 
@@ -210,8 +215,18 @@ class CatalogueContext:
         return index
 
     @staticmethod
-    def _index_unit(index: dict, unit: ArchivalUnit):
-        index["by_title"].setdefault((unit.parent_id, normalise_name(unit.title)), unit)
+    def _parent_key(parent: ArchivalUnit | None):
+        """A unit's parent in the index: its id, or the object itself while it waits
+        in ``_new_units`` without one."""
+        if parent is None:
+            return None
+        return parent.pk if parent.pk is not None else ("new", id(parent))
+
+    @classmethod
+    def _index_unit(cls, index: dict, unit: ArchivalUnit):
+        # A parent not yet written has no id: its object stands for it (see location()).
+        key = unit.parent_id if unit.parent_id is not None else cls._parent_key(unit.parent)
+        index["by_title"].setdefault((key, normalise_name(unit.title)), unit)
         if unit.identifier:
             index["by_identifier"].setdefault(
                 (unit.identifier_scheme, normalise_name(unit.identifier)), unit
@@ -234,14 +249,12 @@ class CatalogueContext:
             if ref.identifier:
                 unit = index["by_identifier"].get((scheme, normalise_name(ref.identifier)))
             if unit is None:
-                unit = index["by_title"].get((parent.pk if parent else None, normalise_name(title)))
+                unit = index["by_title"].get((self._parent_key(parent), normalise_name(title)))
                 if unit is not None and ref.identifier and unit.identifier:
                     # Same title, another accession/lot (USUN Files: NYFRC 84-84-001 and
                     # …-002): a different unit, never silently the first one.
                     title = f"{title} ({ref.identifier})"
-                    unit = index["by_title"].get(
-                        (parent.pk if parent else None, normalise_name(title))
-                    )
+                    unit = index["by_title"].get((self._parent_key(parent), normalise_name(title)))
             if unit is None:
                 unit = ArchivalUnit(
                     repository=repository,
@@ -252,7 +265,49 @@ class CatalogueContext:
                     identifier_scheme=scheme if ref.identifier else "",
                     import_run=self.import_run,
                 )
-                unit.save()
+                unit.slug = slugify(unit.title)[:120] or "unit"  # what save() derives
+                self._new_units.append(unit)  # written in bulk by save_new_units()
                 self._index_unit(index, unit)
             parent = unit
         return repository, parent
+
+    def save_new_units(self, *, reason: str | None = None, user=None):
+        """Write the units ``location()`` found missing since the last call: one INSERT
+        per level of the hierarchy, one UPDATE for their tree paths and one INSERT for
+        their history rows (what ``ArchivalUnit.save()`` and django-simple-history
+        would do one unit at a time). Call it before anything refers to their ids."""
+        pending, self._new_units = self._new_units, []
+        if not pending:
+            return
+        written: list[ArchivalUnit] = []
+        while pending:
+            ready = [u for u in pending if u.parent is None or u.parent.pk is not None]
+            pending = [u for u in pending if not (u.parent is None or u.parent.pk is not None)]
+            if not ready:
+                raise RuntimeError("new units whose parent is neither written nor pending")
+            for unit in ready:
+                if unit.parent is not None:
+                    unit.parent = unit.parent  # takes the parent's id, now known
+            insert_returning_ids(ArchivalUnit, ready)
+            for unit in ready:
+                parent_path = unit.parent.tree_path if unit.parent is not None else "/"
+                unit.tree_path = f"{parent_path}{unit.pk}/"
+                unit.depth = unit.tree_path.count("/") - 2
+            written += ready
+        update_rows(
+            ArchivalUnit, ("tree_path", "depth"), [(u.tree_path, u.depth, u.pk) for u in written]
+        )
+        run_id = self.import_run.pk if self.import_run else None
+        insert_history(
+            written,
+            extra={
+                "history_change_reason": reason,
+                "history_user_id": user.pk if user else None,
+                "history_channel": ChangeChannel.IMPORT,
+                "history_import_run_id": run_id,
+            },
+        )
+        for unit in written:
+            index = self._unit_index.get(unit.repository_id)
+            if index is not None:
+                self._index_unit(index, unit)  # now also under its parent's id

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 
@@ -44,6 +44,20 @@ def insert_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[
     tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
     if tail:
         rows = [row + tail for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def update_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]):
+    """Set ``columns`` of existing rows: each row is (values…, primary key)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    meta = model._meta
+    sql = (
+        f"UPDATE {qn(meta.db_table)} SET {', '.join(f'{qn(c)} = %s' for c in columns)} "
+        f"WHERE {qn(meta.pk.column)} = %s"
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -83,8 +97,11 @@ _IDENTITY_TYPES = {
 
 
 def _preparers(fields):
-    """One db-value function per field (None: the Python value is already db-ready)."""
-    ops = connection.ops
+    """One db-value function per field (None: the Python value is already db-ready).
+    Bound to the real connection, not the ``django.db.connection`` proxy, whose every
+    attribute access goes through a context-local lookup."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    ops = conn.ops
     out = []
     for field in fields:
         kind = field.get_internal_type()
@@ -96,13 +113,28 @@ def _preparers(fields):
             out.append(ops.adapt_timefield_value)
         elif kind == "DateTimeField":
             out.append(ops.adapt_datetimefield_value)
+        elif kind == "JSONField":
+            # What JSONField.get_db_prep_save does for plain Python values.
+            out.append(
+                lambda value, adapt=ops.adapt_json_value, encoder=field.encoder: (
+                    None if value is None else adapt(value, encoder)
+                )
+            )
         else:
-            out.append(lambda value, field=field: field.get_db_prep_save(value, connection))
+            out.append(lambda value, field=field: field.get_db_prep_save(value, conn))
     return out
 
 
-def _db_row(values, preparers) -> tuple:
-    return tuple(v if p is None else p(v) for v, p in zip(values, preparers, strict=True))
+def _row_maker(preparers):
+    """A function turning a list of Python values into db values (in place, fast)."""
+    todo = [(i, p) for i, p in enumerate(preparers) if p is not None]
+
+    def make(values: list) -> list:
+        for i, prepare in todo:
+            values[i] = prepare(values[i])
+        return values
+
+    return make
 
 
 def insert_returning_ids(model: type[models.Model], objs: list[models.Model]):
@@ -122,7 +154,8 @@ def insert_returning_ids(model: type[models.Model], objs: list[models.Model]):
             for obj in objs:
                 if field.auto_now or getattr(obj, field.attname) is None:
                     setattr(obj, field.attname, now)
-    preparers = _preparers(fields)
+    make = _row_maker(_preparers(fields))
+    attnames = [f.attname for f in fields]
     qn = connection.ops.quote_name
     head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -133,7 +166,7 @@ def insert_returning_ids(model: type[models.Model], objs: list[models.Model]):
             chunk = objs[start : start + size]
             params = []
             for obj in chunk:
-                params.extend(_db_row([getattr(obj, f.attname) for f in fields], preparers))
+                params.extend(make([getattr(obj, name) for name in attnames]))
             cursor.execute(
                 head + ", ".join([one] * len(chunk)) + f" RETURNING {qn(meta.pk.column)}",
                 params,
@@ -163,9 +196,9 @@ def insert_history(objs, *, history_type: str = "+", extra: dict):
             default = field.get_default()
             getters.append(lambda obj, v=default: v)
         columns.append(field.column)
-    preparers = _preparers(fields)
+    make = _row_maker(_preparers(fields))
     insert_rows(
         history_model,
         tuple(columns),
-        [_db_row([get(obj) for get in getters], preparers) for obj in objs],
+        [tuple(make([get(obj) for get in getters])) for obj in objs],
     )
