@@ -23,11 +23,13 @@ from .relations import Citation, CitationKind, DocumentRelation, Publication, Re
 from .repositories import Repository
 from .units import ArchivalUnit, IdentifierScheme, UnitLevel
 
+# isort: split
 # The full-text index row (unmanaged; written by database triggers), registered with
 # the app so that document querysets can join it.
-from catalogue.search.models import DocumentSearchEntry  # noqa: E402, I001
+from catalogue.search.models import DocumentSearchEntry
 
 __all__ = [
+    "DocumentSearchEntry",
     "Agent",
     "AgentIdentifier",
     "AgentKind",

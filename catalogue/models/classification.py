@@ -1,7 +1,8 @@
 """Security classification at the time of the document, and its separate caveats."""
 
 from django.db import models
-from django.utils.text import slugify
+
+from .common import unique_slug
 
 
 class ClassificationLevel(models.Model):
@@ -23,7 +24,7 @@ class ClassificationLevel(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
 
 
@@ -50,5 +51,5 @@ class Caveat(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)

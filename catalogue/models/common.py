@@ -70,3 +70,23 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return value.strftime("%B %Y")
     return f"{value.strftime('%B')} {value.day}, {value.year}"
+
+
+def unique_slug(instance, source: str, *, field: str = "slug", fallback: str = "") -> str:
+    """A non-empty slug for ``source`` that no other row of the model uses.
+
+    Names like "!!!" slugify to nothing, and "Foo!" and "Foo?" to the same thing; a unique
+    slug column must still get a distinct value rather than fail at the database.
+    """
+    from django.utils.text import slugify
+
+    max_length = instance._meta.get_field(field).max_length
+    base = slugify(source)[:max_length].strip("-") or fallback or instance._meta.model_name
+    manager = type(instance)._default_manager
+    taken = manager.exclude(pk=instance.pk) if instance.pk else manager.all()
+    candidate, n = base, 1
+    while taken.filter(**{field: candidate}).exists():
+        n += 1
+        suffix = f"-{n}"
+        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
+    return candidate

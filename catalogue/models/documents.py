@@ -12,6 +12,7 @@ from .common import (
     PublicationStatus,
     date_precision_constraint,
     format_partial_date,
+    unique_slug,
     validate_date_precision,
 )
 from .history import CatalogueHistoricalModel
@@ -38,7 +39,7 @@ class Collection(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:120]
+            self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
 
 
@@ -69,7 +70,7 @@ class Subject(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:120]
+            self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
 
 

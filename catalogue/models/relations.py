@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.text import slugify
+
+from .common import unique_slug
 
 
 class RelationType(models.TextChoices):
@@ -26,8 +27,9 @@ class DocumentRelation(models.Model):
         "catalogue.Document",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="incoming_relations",
+        help_text="A cited document cannot be deleted while cited: withdraw it instead.",
     )
     relation_type = models.CharField(max_length=20, choices=RelationType.choices)
     target_label = models.CharField(max_length=300, blank=True)
@@ -82,7 +84,7 @@ class Publication(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.short_title or self.title)[:120]
+            self.slug = unique_slug(self, self.short_title or self.title)
         super().save(*args, **kwargs)
 
 

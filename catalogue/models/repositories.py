@@ -2,9 +2,9 @@
 
 from django.db import models
 from django.urls import reverse
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .common import unique_slug
 from .history import CatalogueHistoricalModel
 from .querysets import RepositoryQuerySet
 
@@ -35,7 +35,7 @@ class Repository(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:120]
+            self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
