@@ -412,3 +412,38 @@ def test_reference_line_becomes_a_relation():
         "Deptel 1015",
         None,
     )
+
+
+def test_units_written_in_bulk_have_tree_paths_and_import_history():
+    run = ImportRunFactory()
+    first = parse(TELEGRAM)
+    second = parse(
+        TELEGRAM,
+        TELEGRAM.read_bytes()
+        .replace(b"1581.", b"1582.")
+        .replace(b"October-November Meetings", b"Cuba Meetings"),
+    )
+    (doc, _), (other, _) = catalogue_documents([first, second], import_run=run)
+    doc.refresh_from_db()
+    other.refresh_from_db()
+    unit, sibling = doc.unit, other.unit
+    assert unit != sibling and unit.parent == sibling.parent  # the accession is shared
+    assert unit.path_labels()[-1] == "October-November Meetings"
+    # Units of the source notes and of the footnotes' archival citations (RG 330 …).
+    new_units = m.ArchivalUnit.objects.filter(import_run=run)
+    assert {unit, sibling, unit.parent} < set(new_units)
+    cited = m.Citation.objects.filter(document=doc, kind=m.CitationKind.CITES_ARCHIVAL)
+    assert cited.exclude(unit=None).exists()
+    assert set(cited.exclude(unit=None).values_list("unit__import_run", flat=True)) == {run.pk}
+    for u in new_units:
+        chain = [*u.ancestors(), u]
+        assert u.tree_path == "/" + "".join(f"{a.pk}/" for a in chain)
+        assert [a.depth for a in chain] == list(range(len(chain)))
+        assert chain[0].parent is None and u.slug
+    history = m.ArchivalUnit.history.filter(id__in=new_units.values("pk"))
+    assert history.count() == new_units.count()
+    assert {(h.history_type, h.history_channel, h.history_import_run_id) for h in history} == {
+        ("+", "import", run.pk)
+    }
+    assert {h.history_change_reason for h in history} == {f"Import run {run.pk}"}
+    assert {h.tree_path for h in history} == set(new_units.values_list("tree_path", flat=True))

@@ -12,6 +12,7 @@ Only tables whose rows need no ``save()`` logic, signals or history are written 
 from __future__ import annotations
 
 from functools import cache
+from operator import attrgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
@@ -155,7 +156,7 @@ def insert_returning_ids(model: type[models.Model], objs: list[models.Model]):
                 if field.auto_now or getattr(obj, field.attname) is None:
                     setattr(obj, field.attname, now)
     make = _row_maker(_preparers(fields))
-    attnames = [f.attname for f in fields]
+    read = attrgetter(*(f.attname for f in fields))
     qn = connection.ops.quote_name
     head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -166,7 +167,7 @@ def insert_returning_ids(model: type[models.Model], objs: list[models.Model]):
             chunk = objs[start : start + size]
             params = []
             for obj in chunk:
-                params.extend(make([getattr(obj, name) for name in attnames]))
+                params.extend(make(list(read(obj))))
             cursor.execute(
                 head + ", ".join([one] * len(chunk)) + f" RETURNING {qn(meta.pk.column)}",
                 params,
@@ -185,20 +186,19 @@ def insert_history(objs, *, history_type: str = "+", extra: dict):
     history_model = type(objs[0]).history.model
     fields = [f for f in history_model._meta.concrete_fields if not f.primary_key]
     values = {"history_date": timezone.now(), "history_type": history_type, **extra}
-    tracked = {f.attname for f in type(objs[0]).history.model.tracked_fields}
-    columns, getters = [], []
-    for field in fields:
-        if field.attname in values:
-            getters.append(lambda obj, v=values[field.attname]: v)
-        elif field.attname in tracked:
-            getters.append(lambda obj, name=field.attname: getattr(obj, name))
-        else:
-            default = field.get_default()
-            getters.append(lambda obj, v=default: v)
-        columns.append(field.column)
-    make = _row_maker(_preparers(fields))
+    tracked = {f.attname for f in history_model.tracked_fields}
+    copied = [f for f in fields if f.attname in tracked and f.attname not in values]
+    fixed = [f for f in fields if f not in copied]
+    # The same for every row (change reason, channel, run, date): prepared once.
+    fixed_row = tuple(
+        _row_maker(_preparers(fixed))(
+            [values[f.attname] if f.attname in values else f.get_default() for f in fixed]
+        )
+    )
+    read = attrgetter(*(f.attname for f in copied))
+    make = _row_maker(_preparers(copied))
     insert_rows(
         history_model,
-        tuple(columns),
-        [tuple(make([get(obj) for get in getters])) for obj in objs],
+        tuple(f.column for f in [*copied, *fixed]),
+        [(*make(list(read(obj))), *fixed_row) for obj in objs],
     )
