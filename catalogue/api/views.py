@@ -42,6 +42,7 @@ from .conditional import ConditionalGetMixin, version_from_if_match
 from .ordering import NamedOrdering
 from .pagination import CataloguePagination
 from .permissions import AnonThrottle, ModelPermissionsOrAnonReadOnly, StaffOnly
+from .schema import CatalogueAutoSchema
 from .serializers import UnitPaths, document_record
 
 BY_ID = {"id": ("id",), "-id": ("-id",)}
@@ -64,6 +65,7 @@ AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 class CatalogueViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     lookup_value_regex = r"\d+"
     authentication_classes = AUTHENTICATION
+    schema = CatalogueAutoSchema()
     pagination_class = CataloguePagination
     permission_classes = [ModelPermissionsOrAnonReadOnly]
     throttle_classes = [AnonThrottle]
@@ -77,12 +79,24 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(instance).data)
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        self.save_or_conflict(serializer)
 
     def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        self.save_or_conflict(serializer)
+
+    @staticmethod
+    def save_or_conflict(serializer):
+        """Uniqueness is validated first (DRF's UniqueValidator gives a field-level 400);
+        a clash that still reaches the database (a concurrent write, or a derived
+        value such as a slug) is a 409, never a 500."""
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError as exc:
+            raise Conflict(
+                "The record clashes with an existing one (a name, key or slug already "
+                "in use); change it and try again."
+            ) from exc
 
     def perform_destroy(self, instance):
         try:
@@ -137,7 +151,8 @@ class DocumentViewSet(CatalogueViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         visible = self.filter_queryset(self.get_queryset())
-        record = document_record(self.kwargs["pk"], UnitPaths(), queryset=visible)
+        public = not is_staff(request.user)
+        record = document_record(self.kwargs["pk"], UnitPaths(), queryset=visible, public=public)
         if record is None:
             raise Http404
         self.etag_prefix = f"v{record['version']}-"
@@ -262,7 +277,7 @@ class ArchivalUnitViewSet(CatalogueViewSet):
 
     @extend_schema(responses=serializers.ArchivalUnitSerializer(many=True))
     @action(detail=True)
-    def children(self, request, pk=None):
+    def children(self, request, pk=None, format=None):
         """The units directly below this one (paginated)."""
         unit = self.get_object()
         children = self.filter_queryset(self.get_queryset().filter(parent=unit))
@@ -271,7 +286,7 @@ class ArchivalUnitViewSet(CatalogueViewSet):
 
     @extend_schema(responses=serializers.ArchivalUnitSerializer(many=True), filters=False)
     @action(detail=True, pagination_class=None, filter_backends=[])
-    def ancestors(self, request, pk=None):
+    def ancestors(self, request, pk=None, format=None):
         """The units above this one, from the top down (not paginated: a short chain)."""
         unit = self.get_object()
         ids = unit.ancestor_ids
@@ -309,6 +324,7 @@ class ProvenanceEventViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet)
     serializer_class = serializers.ProvenanceEventSerializer
     lookup_value_regex = r"\d+"
     authentication_classes = AUTHENTICATION
+    schema = CatalogueAutoSchema()
     filterset_class = filters.EventFilterSet
     pagination_class = CataloguePagination
     throttle_classes = [AnonThrottle]
@@ -330,6 +346,7 @@ class ImportRunViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ImportRunSerializer
     lookup_value_regex = r"\d+"
     authentication_classes = AUTHENTICATION
+    schema = CatalogueAutoSchema()
     filterset_class = filters.ImportRunFilterSet
     permission_classes = [StaffOnly]
     pagination_class = CataloguePagination
@@ -358,6 +375,7 @@ class ExportView(APIView):
     anonymous clients)."""
 
     authentication_classes = AUTHENTICATION
+    schema = CatalogueAutoSchema()
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]
 

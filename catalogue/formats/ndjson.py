@@ -92,7 +92,8 @@ def records(kind: str, *, user=None, chunk_size: int = CHUNK_SIZE) -> Iterator[d
 
     spec = KINDS[kind]
     if kind == "documents":
-        yield from _document_records(spec.queryset(user), chunk_size)
+        public = user is not None and not _staff(user)
+        yield from _document_records(spec.queryset(user), chunk_size, public=public)
         return
     context: dict[str, Any] = {}
     if kind in ("documents", "units"):
@@ -102,7 +103,7 @@ def records(kind: str, *, user=None, chunk_size: int = CHUNK_SIZE) -> Iterator[d
         yield serializer.to_representation(instance)
 
 
-def _document_records(queryset, chunk_size):
+def _document_records(queryset, chunk_size, *, public=False):
     """Documents in keyset-paginated batches: each batch is a fixed number of queries
     (``document_records``) and only one batch is in memory at a time."""
     from catalogue.api.serializers import DocumentUrls, UnitPaths, document_records
@@ -110,7 +111,9 @@ def _document_records(queryset, chunk_size):
     paths, urls, last = UnitPaths().load_all(), DocumentUrls(), 0
     while True:
         batch = list(
-            document_records(queryset.filter(pk__gt=last).order_by("pk")[:chunk_size], paths, urls)
+            document_records(
+                queryset.filter(pk__gt=last).order_by("pk")[:chunk_size], paths, urls, public=public
+            )
         )
         if not batch:
             return

@@ -122,13 +122,27 @@ TITLE = "Title as printed in the edition."
 STATUS = "Publication state; anonymous clients only ever see 'published'."
 
 
+def public_reader(context) -> bool:
+    """Whether the request is not a staff member's (relations to unpublished records
+    are then hidden). No request in the context means an internal caller: staff."""
+    request = context.get("request")
+    if request is None:
+        return False
+    user = request.user
+    return not (user.is_authenticated and user.is_staff)
+
+
 class DocumentListSerializer(serializers.ListSerializer):
     """Many full records in one batch (a fixed number of queries)."""
 
     def to_representation(self, data):
         ids = [item.pk for item in data]
         found = dict(
-            document_records(Document.objects.filter(pk__in=ids), unit_paths_from(self.context))
+            document_records(
+                Document.objects.filter(pk__in=ids),
+                unit_paths_from(self.context),
+                public=public_reader(self.context),
+            )
         )
         return [found[pk] for pk in ids if pk in found]
 
@@ -227,7 +241,9 @@ class DocumentSerializer(serializers.Serializer):
         list_serializer_class = DocumentListSerializer
 
     def to_representation(self, instance):
-        return document_record(instance.pk, unit_paths_from(self.context))
+        return document_record(
+            instance.pk, unit_paths_from(self.context), public=public_reader(self.context)
+        )
 
 
 class DocumentWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):

@@ -90,6 +90,17 @@ def relation_label(target_id, target_label, target_number) -> str:
     return f"Document {target_id}"
 
 
+def public_relation(row):
+    """The relation row as the public may see it, or ``None``. A link to a record that
+    is not published must not reveal it (not its id, title or number): it is dropped
+    unless it has its own printed label, as on the HTML page."""
+    if row[2] is None or row[7] == m.PublicationStatus.PUBLISHED:
+        return row
+    if not row[3]:
+        return None
+    return (row[0], row[1], None, row[3], None, row[5], row[6], row[7])
+
+
 def _grouped(rows, key_index=0):
     groups = defaultdict(list)
     for row in rows:
@@ -109,7 +120,8 @@ def _raw(queryset):
 
 
 def related_rows(ids: list[int]) -> dict[str, dict]:
-    """Every related row of these documents, grouped by document id (9 queries)."""
+    """Every related row of these documents, grouped by document id (9 queries).
+    Relations carry their target's status last, for ``public_relation``."""
     caveats = (
         m.Document.caveats.through.objects.filter(document_id__in=ids)
         .order_by("document_id", "caveat__kind", "caveat__name")
@@ -159,6 +171,7 @@ def related_rows(ids: list[int]) -> dict[str, dict]:
             "target_document_number",
             "footnote_id",
             "note",
+            "target__status",
         )
     )
     citations = (
@@ -236,13 +249,23 @@ def related_rows(ids: list[int]) -> dict[str, dict]:
     }
 
 
-def document_records(queryset, unit_paths, urls: DocumentUrls | None = None):
-    """Yield ``(id, record)`` for the documents of ``queryset`` (order kept)."""
+def document_records(
+    queryset, unit_paths, urls: DocumentUrls | None = None, *, public: bool = False
+):
+    """Yield ``(id, record)`` for the documents of ``queryset`` (order kept).
+
+    ``public``: the reader is not staff, so relations to unpublished records are
+    hidden (see ``public_relation``). Backups pass ``False`` to keep every link."""
     urls = urls or DocumentUrls()
     docs = list(queryset.values_list(*DOCUMENT_COLUMNS))
     if not docs:
         return
     rel = related_rows([d[0] for d in docs])
+    if public:
+        rel["relations"] = {
+            pk: [r for r in map(public_relation, rows) if r is not None]
+            for pk, rows in rel["relations"].items()
+        }
     unit_paths.load(d[25] for d in docs if d[25])
     no_rows: list = []
     event_agents = rel["event_agents"]
@@ -377,9 +400,11 @@ def document_records(queryset, unit_paths, urls: DocumentUrls | None = None):
         )
 
 
-def document_record(document_id: int, unit_paths, queryset=None) -> dict | None:
+def document_record(
+    document_id: int, unit_paths, queryset=None, *, public: bool = False
+) -> dict | None:
     """The record of one document (``None`` if ``queryset`` does not include it)."""
     queryset = m.Document.objects.all() if queryset is None else queryset
-    for _, record in document_records(queryset.filter(pk=document_id), unit_paths):
+    for _, record in document_records(queryset.filter(pk=document_id), unit_paths, public=public):
         return record
     return None
