@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import DetailView, View
 
+from catalogue.formats import dc, request_base_url
 from catalogue.models import Document, EventType
 from catalogue.models.common import PublicationStatus
 
@@ -52,6 +53,7 @@ class DocumentDetailView(DetailView):
         document = self.object
         unit = document.unit
         ancestors = unit.ancestors() if unit else []
+        base_url = request_base_url(self.request)
         url = self.request.build_absolute_uri(document.get_absolute_url())
         location = presentation.location_label(unit, ancestors)
         footnotes = list(document.footnotes.all())
@@ -85,10 +87,8 @@ class DocumentDetailView(DetailView):
             citation=presentation.chicago_citation(
                 document, location=location, url=url, today=timezone.localdate()
             ),
-            json_ld=presentation.json_ld(
-                document, url=url, unit=unit, ancestors=ancestors, request=self.request
-            ),
-            dublin_core=presentation.dublin_core(document, url=url, location=location),
+            json_ld=presentation.script_json(dc.schema_org(document, base_url)),
+            dublin_core=dc.dc_meta_tags(document, base_url),
             display_time=presentation.display_time(document),
             catalogued_event=catalogued,
             source_file_name=(document.source_file or "").rsplit("/", 1)[-1],

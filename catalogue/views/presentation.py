@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from catalogue.formats.dc import creators
+
 MARKER = re.compile(r"\((\d{1,3})\)")
 SPEAKER = re.compile(r"^((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,3}):\s")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -99,19 +101,6 @@ def location_label(unit, ancestors) -> str:
     return ", ".join(parts)
 
 
-def creators(document) -> list:
-    """Agents who made the document: authors, senders, drafters, signers, in order."""
-    roles = {"author", "sender", "drafter", "signer"}
-    found = [ra.agent for ra in document.agent_roles.all() if ra.role in roles]
-    if not found and document.sender is not None:
-        found = [document.sender]
-    unique = []
-    for agent in found:
-        if agent not in unique:
-            unique.append(agent)
-    return unique
-
-
 def display_time(document) -> str:
     if document.time_text:
         return document.time_text
@@ -142,82 +131,9 @@ def chicago_citation(document, *, location: str, url: str, today: datetime.date)
     return " ".join(parts)
 
 
-def iso_partial_date(value, precision: str) -> str:
-    if value is None:
-        return ""
-    if precision == "year":
-        return f"{value.year:04d}"
-    if precision == "month":
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
-
-
-def json_ld(document, *, url: str, unit, ancestors, request) -> SafeString:
-    """schema.org ArchiveComponent, escaped for a ``<script>`` element."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "ArchiveComponent",
-        "@id": url,
-        "url": url,
-        "name": document.title,
-        "identifier": str(document.pk),
-        "inLanguage": "en",
-        "genre": document.doc_type.label,
-    }
-    date = iso_partial_date(document.date, document.date_precision)
-    if date:
-        data["dateCreated"] = date
-        data["temporalCoverage"] = date
-    people = creators(document)
-    if people:
-        data["creator"] = [
-            {
-                "@type": "Person" if agent.kind == "person" else "Organization",
-                "name": agent.authorised_name,
-                "url": request.build_absolute_uri(agent.get_absolute_url()),
-            }
-            for agent in people
-        ]
-    if document.place:
-        data["locationCreated"] = {"@type": "Place", "name": document.place}
-    if unit is not None:
-        repository = unit.repository
-        data["holdingArchive"] = {
-            "@type": "ArchiveOrganization",
-            "name": repository.name,
-            "url": request.build_absolute_uri(repository.get_absolute_url()),
-        }
-        data["isPartOf"] = {
-            "@type": "ArchiveComponent",
-            "name": location_label(unit, ancestors),
-            "url": request.build_absolute_uri(unit.get_absolute_url()),
-        }
-    subjects = [s.name for s in document.subjects.all()]
-    if subjects:
-        data["about"] = subjects
-    if document.updated_at:
-        data["dateModified"] = document.updated_at.date().isoformat()
+def script_json(data: dict) -> SafeString:
+    """JSON for a ``<script type="application/ld+json">`` element: ``<``, ``>`` and ``&``
+    escaped so no value can close the element."""
     text = json.dumps(data, ensure_ascii=False, indent=1)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(text)  # noqa: S308 - JSON with <, >, & escaped
-
-
-def dublin_core(document, *, url: str, location: str) -> list[tuple[str, str]]:
-    """DC.* meta elements (Zotero's embedded-metadata translator reads these)."""
-    meta = [("DC.title", document.title), ("DC.type", "Text"), ("DC.identifier", url)]
-    meta.append(("DC.type", document.doc_type.label))
-    date = iso_partial_date(document.date, document.date_precision)
-    if date:
-        meta.append(("DC.date", date))
-    for agent in creators(document):
-        meta.append(("DC.creator", agent.authorised_name))
-    for subject in document.subjects.all():
-        meta.append(("DC.subject", subject.name))
-    if document.place:
-        meta.append(("DC.coverage", document.place))
-    if location:
-        meta.append(("DC.source", location))
-    meta.append(("DC.publisher", settings.CATALOGUE_SITE_NAME))
-    meta.append(("DC.language", "en"))
-    meta.append(("DC.relation.isPartOf", str(document.collection)))
-    return meta
