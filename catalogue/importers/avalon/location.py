@@ -29,6 +29,8 @@ Rules (documented here because the text gives no explicit levels):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import lru_cache
 
 from catalogue.importers.records import ParsedLocation, ParsedUnitRef
 
@@ -85,6 +87,8 @@ _KNOWN_SERIES = frozenset(
 
 
 def _split_commas(text: str) -> list[str]:
+    if "(" not in text:  # nothing to keep together: a plain split does the same
+        return [p for p in (part.strip() for part in text.split(",")) if p]
     parts: list[str] = []
     depth = 0
     current: list[str] = []
@@ -137,7 +141,14 @@ def _split_repository(text: str) -> tuple[str, bool, str]:
 
 
 def parse_location(text: str) -> ParsedLocation:
-    """Parse one location as written (without the final full stop)."""
+    """Parse one location as written (without the final full stop). Memoised: a
+    volume cites the same files over and over; each caller gets its own copy."""
+    loc = _parse_location(text)
+    return replace(loc, units=[replace(u) for u in loc.units])
+
+
+@lru_cache(maxsize=4096)
+def _parse_location(text: str) -> ParsedLocation:
     written = " ".join(text.split()).strip().rstrip(".;").strip()
     repository, implied, rest = _split_repository(written)
     if not repository:
@@ -224,6 +235,8 @@ _SENTENCE_STOP = re.compile(r"\.(?=\s|$)|;\s")
 
 def _balanced(chunk: str) -> str:
     """Cut ``chunk`` at its first unmatched ")" (a location cited inside parentheses)."""
+    if ")" not in chunk:
+        return chunk
     depth = 0
     for i, ch in enumerate(chunk):
         if ch == "(":
