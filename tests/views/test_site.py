@@ -1,17 +1,36 @@
 """Sitemap, robots.txt, error pages and the public history of a record."""
 
 from django.template.loader import render_to_string
+from lxml import etree
 
-from catalogue.models import PublicationStatus
-from tests.factories import StaffFactory
+from catalogue.models import Document, PublicationStatus
+from tests.factories import DocumentFactory, StaffFactory
 
 from .conftest import parse
 
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
-def test_sitemap_lists_only_public_pages(client, world):
+
+def sitemap_sections(client) -> list[str]:
+    """The section URLs the index at /sitemap.xml lists."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    body = response.content.decode()
+    tree = etree.fromstring(response.content)
+    return [loc.text for loc in tree.iter(f"{{{SITEMAP_NS}}}loc")]
+
+
+def sitemap_body(client) -> str:
+    """Every section of the sitemap, concatenated."""
+    bodies = []
+    for url in sitemap_sections(client):
+        response = client.get(url)
+        assert response.status_code == 200
+        bodies.append(response.content.decode())
+    return "\n".join(bodies)
+
+
+def test_sitemap_lists_only_public_pages(client, world):
+    body = sitemap_body(client)
     assert world["published"].get_absolute_url() in body
     assert world["other"].get_absolute_url() in body
     assert world["agent"].get_absolute_url() in body
@@ -19,6 +38,29 @@ def test_sitemap_lists_only_public_pages(client, world):
     assert world["repository"].get_absolute_url() in body
     for hidden in [world["draft"], world["withdrawn"], world["hidden_agent"], world["empty_file"]]:
         assert hidden.get_absolute_url() not in body
+
+
+def test_sitemap_is_an_index_of_paginated_sections(client, world, settings):
+    from catalogue import sitemaps
+
+    sections = sitemap_sections(client)
+    assert "http://testserver/sitemap-documents.xml" in sections
+    assert all(url.startswith("http://testserver/sitemap-") for url in sections)
+    for _ in range(3):
+        DocumentFactory(unit=world["file"])
+    published = list(Document.objects.published().order_by("pk"))
+    sitemaps.DocumentSitemap.limit = 2
+    try:
+        sections = sitemap_sections(client)
+        pages = [u for u in sections if "sitemap-documents.xml" in u]
+        assert len(pages) == (len(published) + 1) // 2 >= 2
+        listed = []
+        for url in pages:
+            tree = etree.fromstring(client.get(url).content)
+            listed += [loc.text for loc in tree.iter(f"{{{SITEMAP_NS}}}loc")]
+    finally:
+        sitemaps.DocumentSitemap.limit = sitemaps.PAGE_SIZE
+    assert listed == [f"http://testserver{d.get_absolute_url()}" for d in published]
 
 
 def test_robots_points_to_the_sitemap(client, db):
@@ -85,17 +127,22 @@ def test_history_queries_do_not_grow(client, world, django_assert_num_queries):
 
 
 def test_sitemap_queries_do_not_grow(client, world, django_assert_num_queries):
-    from tests.factories import DocumentFactory
-
-    with django_assert_num_queries(8):
+    # The index: a count per section plus the documents' latest change.
+    with django_assert_num_queries(5):
         client.get("/sitemap.xml")
+    # A section page: its count and its rows, whatever it holds.
+    with django_assert_num_queries(2):
+        client.get("/sitemap-documents.xml")
     for _ in range(10):
         DocumentFactory(unit=world["file"])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get("/sitemap.xml")
+    for section in ("documents", "agents", "units", "repositories"):
+        with django_assert_num_queries(2):
+            client.get(f"/sitemap-{section}.xml")
 
 
 def test_sitemap_does_not_list_what_robots_disallows(client, world):
-    body = client.get("/sitemap.xml").content.decode()
+    body = sitemap_body(client)
     assert "/search/" not in body and "/history/" not in body
     assert "<loc>http://testserver/chronology/</loc>" in body
