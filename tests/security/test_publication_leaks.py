@@ -198,6 +198,10 @@ COVERAGE: dict[str, Callable[[World], list[Url]]] = {
     "repositories/": lambda w: public("/repositories/"),
     "repositories/<slug>/": lambda w: public(f"/repositories/{w.repository.slug}/"),
     "sitemap.xml": lambda w: public("/sitemap.xml"),
+    "sitemap-<section>.xml": lambda w: public(
+        *(f"/sitemap-{s}.xml" for s in ("pages", "documents", "agents", "units", "repositories")),
+        "/sitemap-documents.xml?p=2",
+    ),
     "robots.txt": lambda w: public("/robots.txt"),
     # Exchange formats
     "data/": lambda w: public("/data/"),
