@@ -19,6 +19,7 @@ import getpass
 import glob
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -197,17 +198,30 @@ def _parser_version() -> str:
     return PARSER_VERSION
 
 
+_gc_lock = threading.Lock()
+_gc_runs = 0  # imports running in this process (the admin may run two at once)
+_gc_saved: tuple[int, ...] = ()
+
+
 @contextmanager
 def _fewer_gc_passes():
     """Parsing and storing allocate millions of short-lived, acyclic objects; the
     default threshold (a young-generation pass every 700 allocations) then spends
-    ~5–10% of an import tracing them. A higher threshold for the run, restored after."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], 20_000), *before[1:])
+    ~5–10% of an import tracing them. A higher threshold while any import runs, and
+    the process's own setting back when the last one ends."""
+    global _gc_runs, _gc_saved
+    with _gc_lock:
+        if _gc_runs == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(max(_gc_saved[0], 20_000), *_gc_saved[1:])
+        _gc_runs += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _gc_lock:
+            _gc_runs -= 1
+            if _gc_runs == 0:
+                gc.set_threshold(*_gc_saved)
 
 
 def default_username() -> str:

@@ -201,3 +201,25 @@ def test_search_triggers_are_enabled_after_an_import_on_postgresql():
             "AND tgenabled = 'D'"
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_gc_threshold_is_raised_during_a_run_and_restored_after(monkeypatch):
+    import gc
+
+    before = gc.get_threshold()
+    real = importing.parse_source
+    seen = []
+
+    def spy(source, **kwargs):
+        seen.append(gc.get_threshold())
+        if len(seen) == 2:
+            raise KeyboardInterrupt  # an interrupted run restores it too
+        return real(source, **kwargs)
+
+    run_import(seeds())
+    assert gc.get_threshold() == before
+    monkeypatch.setattr(importing, "parse_source", spy)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(seeds())
+    assert seen[0][0] >= 20_000 and seen[0][1:] == before[1:]
+    assert gc.get_threshold() == before

@@ -29,7 +29,6 @@ Rules (documented here because the text gives no explicit levels):
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
 
 from catalogue.importers.records import ParsedLocation, ParsedUnitRef
@@ -143,8 +142,16 @@ def _split_repository(text: str) -> tuple[str, bool, str]:
 def parse_location(text: str) -> ParsedLocation:
     """Parse one location as written (without the final full stop). Memoised: a
     volume cites the same files over and over; each caller gets its own copy."""
-    loc = _parse_location(text)
-    return replace(loc, units=[replace(u) for u in loc.units])
+    loc = _clone(_parse_location(text))
+    loc.units = [_clone(u) for u in loc.units]
+    return loc
+
+
+def _clone(obj):
+    """A shallow copy of a dataclass instance (several times faster than ``replace``)."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
 
 
 @lru_cache(maxsize=4096)

@@ -156,6 +156,18 @@ def normalise_caveat(text: str) -> str:
 
 def _classification_sentence(s: str) -> tuple[str, list[str]] | None:
     """(classification, caveats) if ``s`` is a classification/caveat sentence."""
+    found = _classification_sentence_memo(s)
+    return None if found is None else (found[0], list(found[1]))
+
+
+@lru_cache(maxsize=4096)
+def _classification_sentence_memo(s: str) -> tuple[str, tuple[str, ...]] | None:
+    """Memoised (the same few markings recur on every page) with immutable caveats."""
+    found = _read_classification_sentence(s)
+    return None if found is None else (found[0], tuple(found[1]))
+
+
+def _read_classification_sentence(s: str) -> tuple[str, list[str]] | None:
     body = s.strip().rstrip(".").strip()
     parts = [p for p in _CAVEAT_SEP.split(body) if p]
     if not parts:

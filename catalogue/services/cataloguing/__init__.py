@@ -321,7 +321,7 @@ def _write_children(
                     event.precision if event.date else DatePrecision.UNKNOWN,
                     event.certainty,
                     cut(event.date_text, 120),
-                    adapt_time(event.time),
+                    adapt_time(event.time) if event.time is not None else None,
                     cut(event.place, 200),
                     event.description,
                     event.evidence,
