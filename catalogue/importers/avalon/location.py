@@ -236,6 +236,7 @@ def _parse_location(text: str) -> ParsedLocation:
     )
 
 
+_PAREN = re.compile(r"[()]")
 _UNIT_NEXT = re.compile(r",\s*[A-Z0-9]")
 _SENTENCE_STOP = re.compile(r"\.(?=\s|$)|;\s")
 
@@ -245,13 +246,13 @@ def _balanced(chunk: str) -> str:
     if ")" not in chunk:
         return chunk
     depth = 0
-    for i, ch in enumerate(chunk):
-        if ch == "(":
+    for m in _PAREN.finditer(chunk):
+        if m.group() == "(":
             depth += 1
-        elif ch == ")":
+        else:
             depth -= 1
             if depth < 0:
-                return chunk[:i]
+                return chunk[: m.start()]
     return chunk
 
 
