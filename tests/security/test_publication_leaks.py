@@ -379,7 +379,7 @@ def test_no_public_channel_shows_unpublished_records(client, world):
         "/api/v1/export/documents.ndjson",
         "/export/documents.csv",
         "/oai/?verb=ListRecords&metadataPrefix=oai_dc",
-        "/sitemap.xml",
+        "/sitemap-documents.xml",  # /sitemap.xml is the index of sections
     ):
         assert url in bodies, f"{url} did not answer 200"
         assert CONTROL in bodies[url].lower() or str(world.control.pk) in bodies[url], url
