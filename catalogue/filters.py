@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 
 from catalogue.models import (
     Agent,
@@ -106,12 +106,22 @@ class DocumentFilterSet(django_filters.FilterSet):
         if public:
             self.filters["agent"].queryset = Agent.objects.public()
             self.filters["unit"].queryset = ArchivalUnit.objects.public()
+            # Exists, not a join + DISTINCT: validating one value must stop at the
+            # first published document, not walk all of them.
             self.filters["repository"].queryset = Repository.objects.filter(
-                units__documents__status=PublicationStatus.PUBLISHED
-            ).distinct()
+                Exists(
+                    Document.objects.filter(
+                        unit__repository=OuterRef("pk"), status=PublicationStatus.PUBLISHED
+                    )
+                )
+            )
             self.filters["subject"].queryset = Subject.objects.filter(
-                documents__status=PublicationStatus.PUBLISHED
-            ).distinct()
+                Exists(
+                    Document.subjects.through.objects.filter(
+                        subject=OuterRef("pk"), document__status=PublicationStatus.PUBLISHED
+                    )
+                )
+            )
 
     def filter_q(self, queryset, name, value):
         """Rank only when sorting by relevance: ranking every match costs more than
@@ -162,10 +172,36 @@ class DocumentFilterSet(django_filters.FilterSet):
             if name in names or name == "sort":
                 continue
             if name == "q":
-                queryset = get_backend().restrict(queryset, value) if value else queryset
+                if value:
+                    queryset = get_backend().within(queryset, self._matches()[0])
                 continue
             queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    def count(self) -> int:
+        """How many documents every filter together gives, without ranking."""
+        if self.is_valid() and self.form.cleaned_data.get("q"):
+            return self._matches()[1]
+        return self.queryset_without().count()
+
+    def _matches(self) -> tuple[list[int], int]:
+        """The query's matches, evaluated once per request: (ids, how many of them pass
+        every other filter). The count and every facet then filter by these ids instead
+        of re-running the full-text match (which costs the same each time)."""
+        if not hasattr(self, "_match_cache"):
+            others = self.queryset_without("q").order_by()
+            rows = (
+                get_backend()
+                .restrict(self.queryset.order_by(), self.form.cleaned_data["q"])
+                .annotate(hit=Exists(others.filter(pk=OuterRef("pk"))))
+                .values_list("pk", "hit")
+            )
+            ids, hits = [], 0
+            for pk, hit in rows:
+                ids.append(pk)
+                hits += bool(hit)
+            self._match_cache = (ids, hits)
+        return self._match_cache
 
     def facets(self, limit: int = 12) -> list["Facet"]:
         """Every facet with live counts: one grouped query per facet."""

@@ -8,9 +8,12 @@ guarantee for callers such as the importer, not the only path that keeps it curr
 """
 
 import html
+import json
 import re
 
+from django.db import connection
 from django.db.models import FloatField, Q, Value
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from .query import ParsedQuery, parse_query
@@ -54,6 +57,21 @@ class SearchBackend:
         if not parsed:
             return queryset.none()
         return self._restrict(queryset, parsed)
+
+    def within(self, queryset, ids: list[int]):
+        """Restrict ``queryset`` to already-materialised match ids, passed as a single
+        parameter (a JSON array on SQLite, an array on PostgreSQL) so a common word's
+        tens of thousands of ids neither hit a parameter limit nor rerun the match."""
+        ids = [int(i) for i in ids]
+        if not ids:
+            return queryset.none()
+        if connection.vendor == "sqlite":
+            matching = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+        elif connection.vendor == "postgresql":
+            matching = RawSQL("SELECT unnest(%s::bigint[])", [ids])
+        else:
+            return queryset.filter(pk__in=ids)
+        return queryset.filter(pk__in=matching)
 
     def snippets(self, document_ids, query: str) -> dict[int, SafeString]:
         """Highlighted excerpts for these documents, keyed by id, in one query."""

@@ -30,7 +30,7 @@ class SearchView(TemplateView):
         paginator = Paginator(results, PAGE_SIZE)
         if filterset.is_valid():
             # Counting needs no rank: count the cheaper rank-free restriction.
-            paginator.count = filterset.queryset_without().count()
+            paginator.count = filterset.count()
         page = paginator.get_page(data.get("page"))
         hits = list(page.object_list)
         snippets = get_backend().snippets([d.pk for d in hits], query) if query and hits else {}
