@@ -9,7 +9,9 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
+        from catalogue.reference_data import ensure_reference_data
         from catalogue.search.signals import drop_search_triggers, ensure_search_index
 
         pre_migrate.connect(drop_search_triggers, sender=self)
         post_migrate.connect(ensure_search_index, sender=self)
+        post_migrate.connect(ensure_reference_data, sender=self)

@@ -35,11 +35,14 @@ def test_classification_slugs_unique():
 
 
 def test_cited_document_cannot_be_deleted():
-    from django.db.models import ProtectedError
+    from django.db.models import RestrictedError
 
     cited = f.DocumentFactory()
     citing = f.DocumentFactory()
     m.DocumentRelation.objects.create(source=citing, target=cited, relation_type="cites")
-    with pytest.raises(ProtectedError):
+    with pytest.raises(RestrictedError):
         cited.delete()
     assert m.DocumentRelation.objects.filter(target=cited).exists()
+    # Deleting the citing document with it is allowed: nothing is left dangling.
+    m.Document.objects.filter(pk__in=[cited.pk, citing.pk]).delete()
+    assert not m.DocumentRelation.objects.exists()

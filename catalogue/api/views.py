@@ -1,7 +1,7 @@
 """API viewsets: thin hooks over named QuerySets, shared FilterSets and services."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, ProtectedError
+from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django.http import Http404, StreamingHttpResponse
 from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
@@ -102,9 +102,10 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         try:
             with transaction.atomic():
                 instance.delete()
-        except ProtectedError as exc:
+        except (ProtectedError, RestrictedError) as exc:
+            referring = getattr(exc, "protected_objects", None) or exc.restricted_objects
             raise Conflict(
-                f"{instance} is still referred to by {len(exc.protected_objects)} "
+                f"{instance} is still referred to by {len(referring)} "
                 "other record(s); reassign or delete those first."
             ) from exc
 

@@ -59,6 +59,11 @@ def create_groups(apps, schema_editor):
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
 
+    assign_group_permissions(apps)
+
+
+def assign_group_permissions(apps):
+    """Create the three role groups with their permissions (also run after a flush)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="A cited document cannot be deleted while cited: withdraw it instead.",
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.RESTRICT,
                 related_name="incoming_relations",
                 to="catalogue.document",
             ),

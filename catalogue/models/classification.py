@@ -5,6 +5,13 @@ from django.db import models
 from .common import unique_slug
 
 
+class NamedVocabularyManager(models.Manager):
+    """Vocabulary rows are referred to by name in fixtures, never by database id."""
+
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
 class ClassificationLevel(models.Model):
     """Ordered by ``rank``: Unclassified < Official Use Only < Confidential < Secret <
     Top Secret. "No classification marking" is a fact about the paper, not a level, so
@@ -16,11 +23,16 @@ class ClassificationLevel(models.Model):
     is_marking = models.BooleanField(default=True)
     description = models.TextField(blank=True)
 
+    objects = NamedVocabularyManager()
+
     class Meta:
         ordering = ["rank"]
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.name,)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -43,11 +55,16 @@ class Caveat(models.Model):
     kind = models.CharField(max_length=20, choices=CaveatKind.choices, default=CaveatKind.CAVEAT)
     description = models.TextField(blank=True)
 
+    objects = NamedVocabularyManager()
+
     class Meta:
         ordering = ["kind", "name"]
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.name,)
 
     def save(self, *args, **kwargs):
         if not self.slug:

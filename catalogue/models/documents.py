@@ -43,6 +43,11 @@ class Collection(models.Model):
         super().save(*args, **kwargs)
 
 
+class DocumentTypeManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
 class DocumentType(models.Model):
     """Telegram, memorandum of telephone conversation, letter… an open vocabulary."""
 
@@ -50,11 +55,16 @@ class DocumentType(models.Model):
     label = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
+    objects = DocumentTypeManager()
+
     class Meta:
         ordering = ["label"]
 
     def __str__(self):
         return self.label
+
+    def natural_key(self):
+        return (self.key,)
 
 
 class Subject(models.Model):

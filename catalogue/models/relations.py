@@ -27,7 +27,7 @@ class DocumentRelation(models.Model):
         "catalogue.Document",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="incoming_relations",
         help_text="A cited document cannot be deleted while cited: withdraw it instead.",
     )

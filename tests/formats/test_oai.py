@@ -13,7 +13,7 @@ from tests.factories import DocumentFactory, UnitFactory
 
 from .conftest import build_archive
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 REPO_ID = "catalogue.test"
 
