@@ -15,9 +15,11 @@ def test_flush_keeps_vocabulary_and_groups():
     assert m.Caveat.objects.filter(name="Niact").exists()
     reviewer = Group.objects.get(name="Reviewer")
     assert reviewer.permissions.filter(codename="publish_document").exists()
-    assert not Group.objects.get(name="Cataloguer").permissions.filter(
-        codename="publish_document"
-    ).exists()
+    assert (
+        not Group.objects.get(name="Cataloguer")
+        .permissions.filter(codename="publish_document")
+        .exists()
+    )
 
 
 @pytest.mark.django_db

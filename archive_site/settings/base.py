@@ -159,7 +159,9 @@ CATALOGUE_BASE_URL = os.environ.get("CATALOGUE_BASE_URL", "http://127.0.0.1:8000
 
 # OAI-PMH: the repository identifier is part of every record's OAI identifier, so it must
 # stay the same once harvesters have seen it.
-OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "cuban-missile-crisis.catalogue")
+OAI_REPOSITORY_IDENTIFIER = os.environ.get(
+    "OAI_REPOSITORY_IDENTIFIER", "cuban-missile-crisis.catalogue"
+)
 OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", "archivists@catalogue.invalid")
 OAI_PAGE_SIZE = int(os.environ.get("OAI_PAGE_SIZE", "100"))
 
