@@ -167,13 +167,18 @@ class DocumentFilterSet(django_filters.FilterSet):
         """
         if not self.is_valid():
             return self.queryset.none()
+        query = self.form.cleaned_data.get("q")
+        if query and "q" not in names:
+            matched = self._matches().get(self._active(names))
+            if matched is not None:
+                return get_backend().within(self.queryset.all(), matched)
         queryset = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
             if name in names or name == "sort":
                 continue
             if name == "q":
                 if value:
-                    queryset = get_backend().within(queryset, self._matches()[0])
+                    queryset = get_backend().restrict(queryset, value)
                 continue
             queryset = self.filters[name].filter(queryset, value)
         return queryset
@@ -181,26 +186,41 @@ class DocumentFilterSet(django_filters.FilterSet):
     def count(self) -> int:
         """How many documents every filter together gives, without ranking."""
         if self.is_valid() and self.form.cleaned_data.get("q"):
-            return self._matches()[1]
+            return len(self._matches()[()])
         return self.queryset_without().count()
 
-    def _matches(self) -> tuple[list[int], int]:
-        """The query's matches, evaluated once per request: (ids, how many of them pass
-        every other filter). The count and every facet then filter by these ids instead
-        of re-running the full-text match (which costs the same each time)."""
+    def _active(self, names) -> tuple[str, ...]:
+        """Of these filter names, those the request gives a value (q and sort aside)."""
+        getlist = getattr(self.data, "getlist", lambda name: [self.data.get(name)])
+        return tuple(
+            sorted(n for n in set(names) - {"q", "sort"} if any(v for v in getlist(n) if v))
+        )
+
+    def _matches(self) -> dict[tuple[str, ...], list[int]]:
+        """The query's matches, evaluated once per request, as the ids passing every
+        other filter except each facet's own (key: those left-out filters; ``()`` is
+        the result count). The count and the facets then group these ids instead of
+        each re-running the full-text match and the other filters."""
         if not hasattr(self, "_match_cache"):
-            others = self.queryset_without("q").order_by()
+            keys = sorted({()} | {self._active(spec.params) for spec in FACETS})
+            flags = {
+                f"hit{i}": Exists(
+                    self.queryset_without("q", *key).order_by().filter(pk=OuterRef("pk"))
+                )
+                for i, key in enumerate(keys)
+            }
             rows = (
                 get_backend()
                 .restrict(self.queryset.order_by(), self.form.cleaned_data["q"])
-                .annotate(hit=Exists(others.filter(pk=OuterRef("pk"))))
-                .values_list("pk", "hit")
+                .annotate(**flags)
+                .values_list("pk", *flags)
             )
-            ids, hits = [], 0
-            for pk, hit in rows:
-                ids.append(pk)
-                hits += bool(hit)
-            self._match_cache = (ids, hits)
+            cache = {key: [] for key in keys}
+            for pk, *hits in rows:
+                for key, hit in zip(keys, hits, strict=True):
+                    if hit:
+                        cache[key].append(pk)
+            self._match_cache = cache
         return self._match_cache
 
     def facets(self, limit: int = 12) -> list["Facet"]:

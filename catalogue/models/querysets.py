@@ -2,9 +2,8 @@
 rebuild the same filters themselves."""
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
 PUBLISHED = "published"
 
@@ -246,16 +245,19 @@ class BinaryCollation(models.Func):
 
 
 def _in_subtree_of_outer_unit():
-    """Documents whose unit's ``tree_path`` starts with the outer unit's, written as a
-    range so the ``tree_path`` index answers it (``\uffff`` sorts after every path)."""
+    """Documents whose unit's ``tree_path`` starts with the outer unit's: the units
+    first, as a ``tree_path`` range the index answers (``\uffff`` sorts after every
+    path), then their documents through ``(unit_id, status)``. An explicit collation
+    on one side of a comparison governs it on PostgreSQL."""
     from django.db.models.functions import Concat
 
-    path = BinaryCollation(F("unit__tree_path"), output_field=models.CharField())
-    start = BinaryCollation(OuterRef("tree_path"), output_field=models.CharField())
-    end = BinaryCollation(
-        Concat(OuterRef("tree_path"), models.Value("\uffff")), output_field=models.CharField()
-    )
-    return Q(GreaterThanOrEqual(path, start)) & Q(LessThan(path, end))
+    from .units import ArchivalUnit
+
+    path = OuterRef(OuterRef("tree_path"))
+    start = BinaryCollation(path, output_field=models.CharField())
+    end = BinaryCollation(Concat(path, models.Value("\uffff")), output_field=models.CharField())
+    units = ArchivalUnit.objects.filter(tree_path__gte=start, tree_path__lt=end).values("pk")
+    return Q(unit__in=units)
 
 
 class DocumentAgentQuerySet(models.QuerySet):
