@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef
 
 from catalogue.models import (
@@ -168,7 +169,7 @@ class DocumentFilterSet(django_filters.FilterSet):
         if not self.is_valid():
             return self.queryset.none()
         query = self.form.cleaned_data.get("q")
-        if query and "q" not in names:
+        if query and "q" not in names and _reuse_matches():
             matched = self._matches().get(self._active(names))
             if matched is not None:
                 return get_backend().within(self.queryset.all(), matched)
@@ -185,7 +186,7 @@ class DocumentFilterSet(django_filters.FilterSet):
 
     def count(self) -> int:
         """How many documents every filter together gives, without ranking."""
-        if self.is_valid() and self.form.cleaned_data.get("q"):
+        if self.is_valid() and self.form.cleaned_data.get("q") and _reuse_matches():
             return len(self._matches()[()])
         return self.queryset_without().count()
 
@@ -226,6 +227,13 @@ class DocumentFilterSet(django_filters.FilterSet):
     def facets(self, limit: int = 12) -> list["Facet"]:
         """Every facet with live counts: one grouped query per facet."""
         return [spec.count(self, limit) for spec in FACETS]
+
+
+def _reuse_matches() -> bool:
+    """SQLite reruns an FTS5 match in every count and facet query, so matching once
+    pays there; PostgreSQL's GIN index answers each cheaply, while the flag subqueries
+    and id arrays measured slower (docs/performance.md)."""
+    return connection.vendor == "sqlite"
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Named, chainable reads. Views, serializers and formats call these; they do not
 rebuild the same filters themselves."""
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -256,6 +256,14 @@ def _in_subtree_of_outer_unit():
     path = OuterRef(OuterRef("tree_path"))
     start = BinaryCollation(path, output_field=models.CharField())
     end = BinaryCollation(Concat(path, models.Value("\uffff")), output_field=models.CharField())
+    if connection.vendor != "sqlite":
+        # PostgreSQL runs a correlated IN once per document; as a join it plans well.
+        outer = OuterRef("tree_path")
+        start = BinaryCollation(outer, output_field=models.CharField())
+        end = BinaryCollation(
+            Concat(outer, models.Value("\uffff")), output_field=models.CharField()
+        )
+        return Q(unit__tree_path__gte=start, unit__tree_path__lt=end)
     units = ArchivalUnit.objects.filter(tree_path__gte=start, tree_path__lt=end).values("pk")
     return Q(unit__in=units)
 
