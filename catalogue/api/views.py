@@ -103,11 +103,16 @@ class CatalogueViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             with transaction.atomic():
                 instance.delete()
         except (ProtectedError, RestrictedError) as exc:
-            referring = getattr(exc, "protected_objects", None) or exc.restricted_objects
-            raise Conflict(
-                f"{instance} is still referred to by {len(referring)} "
-                "other record(s); reassign or delete those first."
-            ) from exc
+            raise still_referred_to(instance, exc) from exc
+
+
+def still_referred_to(instance, exc) -> "Conflict":
+    """409 for a delete the database refuses because other records point at ``instance``."""
+    referring = getattr(exc, "protected_objects", None) or exc.restricted_objects
+    return Conflict(
+        f"{instance} is still referred to by {len(referring)} "
+        "other record(s); reassign or delete those first (or withdraw it instead)."
+    )
 
 
 ID_PARAMS = {
@@ -230,6 +235,8 @@ class DocumentViewSet(CatalogueViewSet):
             delete_document(document=document, expected_version=version_from_if_match(request))
         except StaleVersionError as exc:
             return self.stale(exc)
+        except (ProtectedError, RestrictedError) as exc:
+            raise still_referred_to(document, exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @staticmethod
