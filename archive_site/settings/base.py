@@ -90,6 +90,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if "DATABASE_URL" not in os.environ:
+    # The embedded default lives in var/, which a fresh clone does not have yet.
+    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed during an import; IMMEDIATE write transactions plus a
     # busy timeout make concurrent writers queue instead of failing "database is locked".
