@@ -25,7 +25,7 @@ def documents_for_manifest():
 
 def digital_objects_for_images():
     """Page images the public may see: those of published documents."""
-    return DigitalObject.objects.filter(document__status="published")
+    return DigitalObject.objects.public()
 
 
 def image_service_id(base_url: str, digital_object) -> str:

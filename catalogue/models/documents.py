@@ -16,7 +16,7 @@ from .common import (
     validate_date_precision,
 )
 from .history import CatalogueHistoricalModel
-from .querysets import DocumentQuerySet
+from .querysets import DocumentQuerySet, SubjectQuerySet
 
 
 class Collection(models.Model):
@@ -71,6 +71,8 @@ class Subject(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
     scope_note = models.TextField(blank=True)
+
+    objects = SubjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

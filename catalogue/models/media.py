@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from .querysets import DigitalObjectQuerySet
+
 
 def page_image_path(instance, filename):
     # The curation services replace upload names with safe generated ones; this keeps
@@ -34,6 +36,8 @@ class DigitalObject(models.Model):
         max_length=64, blank=True, help_text="Checksum of the file as uploaded, before cleaning."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DigitalObjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "page_number"]

@@ -31,9 +31,6 @@ class DocumentQuerySet(models.QuerySet):
     def in_repository(self, repository):
         return self.filter(unit__repository=repository)
 
-    def of_type(self, key: str):
-        return self.filter(doc_type__key=key)
-
     def dated_between(self, start=None, end=None):
         qs = self
         if start:
@@ -134,12 +131,6 @@ class DocumentQuerySet(models.QuerySet):
 
 
 class AgentQuerySet(models.QuerySet):
-    def persons(self):
-        return self.filter(kind="person")
-
-    def organisations(self):
-        return self.filter(kind="organisation")
-
     def active(self):
         """Not merged away into another record."""
         return self.filter(merged_into__isnull=True)
@@ -178,6 +169,14 @@ class AgentNameQuerySet(models.QuerySet):
 
 
 class RepositoryQuerySet(models.QuerySet):
+    def public(self):
+        """Repositories holding at least one published document (stops at the first)."""
+        from .documents import Document
+
+        return self.filter(
+            Exists(Document.objects.published().filter(unit__repository=OuterRef("pk")))
+        )
+
     def with_public_document_counts(self):
         from .documents import Document
 
@@ -279,3 +278,23 @@ class ProvenanceEventQuerySet(models.QuerySet):
 
     def in_order(self):
         return self.order_by("document", "sequence", "id")
+
+
+class SubjectQuerySet(models.QuerySet):
+    def public(self):
+        """Subjects of at least one published document (stops at the first)."""
+        from .documents import Document
+
+        return self.filter(
+            Exists(
+                Document.subjects.through.objects.filter(
+                    subject=OuterRef("pk"), document__status=PUBLISHED
+                )
+            )
+        )
+
+
+class DigitalObjectQuerySet(models.QuerySet):
+    def public(self):
+        """Page images of published documents."""
+        return self.filter(document__status=PUBLISHED)
