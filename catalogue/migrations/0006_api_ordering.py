@@ -1,0 +1,9 @@
+"""Reserved for session-2 work; empty operations are harmless."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalogue", "0005_integrity")]
+
+    operations = []
