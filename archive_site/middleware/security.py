@@ -10,9 +10,9 @@ X-Frame-Options header; this module adds what is missing rather than a second co
   (whose settings format changed incompatibly in 4.0) would buy nothing.
 * ``AdminLoginRateLimitMiddleware`` — refuses admin login attempts after too many
   failures for one username from one address, so a password cannot be brute-forced.
-  It keeps its counters in the cache (``LOGIN_RATE_LIMIT_CACHE``): use a shared cache
-  (Redis, Memcached or the database cache) when several worker processes serve the
-  admin, otherwise each process counts separately.
+  It keeps its counters in the cache named by ``LOGIN_RATE_LIMIT_CACHE`` — the
+  ``shared`` alias (archive_site/caches.py), a database or file cache in production so
+  that every worker process adds to the same count.
 """
 
 import hashlib

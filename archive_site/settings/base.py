@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from archive_site.caches import shared_cache
 from archive_site.db_router import replica_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -147,6 +148,15 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 LOGIN_RATE_LIMIT_ATTEMPTS = int(os.environ.get("LOGIN_RATE_LIMIT_ATTEMPTS", "5"))
 LOGIN_RATE_LIMIT_WINDOW = int(os.environ.get("LOGIN_RATE_LIMIT_WINDOW", "900"))
+# Login failure counts must be seen alike by every worker process: see archive_site/caches.py.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": shared_cache(
+        os.environ.get("CATALOGUE_CACHE_BACKEND", "locmem"),
+        Path(os.environ.get("CATALOGUE_CACHE_DIR", VAR_DIR / "cache")),
+    ),
+}
+LOGIN_RATE_LIMIT_CACHE = "shared"
 
 # Limits on what the catalogue accepts from outside.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))

@@ -1,11 +1,14 @@
 """Production: refuses to start without its secrets or with DEBUG on."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from archive_site.caches import shared_cache
+
 from .base import *  # noqa: F403
-from .base import DATABASES, MEDIA_ROOT, MIDDLEWARE, env_bool, env_list
+from .base import CACHES, DATABASES, MEDIA_ROOT, MIDDLEWARE, VAR_DIR, env_bool, env_list
 
 DEBUG = False
 if env_bool("DEBUG", False):
@@ -32,6 +35,16 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Login failure counts shared by every gunicorn worker (archive_site/caches.py); the
+# table is created by `migrate`.
+CACHES = {
+    **CACHES,
+    "shared": shared_cache(
+        os.environ.get("CATALOGUE_CACHE_BACKEND", "database"),
+        Path(os.environ.get("CATALOGUE_CACHE_DIR", VAR_DIR / "cache")),
+    ),
+}
 
 # Persistent, health-checked database connections: a gunicorn worker reuses its
 # connection for a minute instead of opening one per request (CONN_MAX_AGE overrides).

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from tests.factories import SuperuserFactory
@@ -96,7 +96,8 @@ def test_production_headers_and_cookies():
 
 
 @pytest.fixture
-def fresh_cache():
+def fresh_cache(settings):
+    cache = caches[settings.LOGIN_RATE_LIMIT_CACHE]
     cache.clear()
     yield
     cache.clear()

@@ -1,0 +1,122 @@
+"""The admin login limit holds across worker processes.
+
+gunicorn runs several worker processes; a limit counted in each process's memory would
+let an attacker multiply the allowed attempts by the number of workers. Here two
+separate Python processes play two workers: each posts failed logins through the whole
+Django stack (middleware, admin login view, real user table) against one database file,
+with the ``shared`` cache configured as in production. The second worker must refuse
+once the two together reach the limit. With a per-process cache the same run is not
+refused — the control that shows the test can fail.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 3
+
+WORKER = """
+import json, sys
+import django
+django.setup()
+from django.test import Client
+
+attempts = int(sys.argv[1])
+client = Client()
+codes = [
+    client.post(
+        "/admin/login/",
+        {"username": "curator", "password": "wrong", "next": "/admin/"},
+        REMOTE_ADDR="10.9.8.7",
+    ).status_code
+    for _ in range(attempts)
+]
+print(json.dumps(codes))
+"""
+
+# Only the tables a login touches: a full `migrate` would also build the catalogue.
+SETUP = """
+import django
+django.setup()
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.db import connection
+with connection.schema_editor() as editor:
+    for model in (ContentType, Permission, Group, User, Session):
+        editor.create_model(model)
+User.objects.create_superuser("curator", "curator@example.org", "right-password")
+"""
+
+
+def run(args, env, code=None):
+    command = [sys.executable, "-c", code, *args] if code else [sys.executable, *args]
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def worker_env(tmp_path):
+    """A throwaway SQLite catalogue with the user and cache tables, for processes that
+    run outside the test database."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")},
+        "DJANGO_SETTINGS_MODULE": "archive_site.settings.test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'workers.sqlite3'}",
+        "CATALOGUE_CACHE_DIR": str(tmp_path / "cache"),
+        "LOGIN_RATE_LIMIT_ATTEMPTS": str(LIMIT),
+    }
+    run([], env, SETUP)
+    return env
+
+
+def two_workers(env, backend):
+    env = {**env, "CATALOGUE_CACHE_BACKEND": backend}
+    if backend == "database":
+        run(["manage.py", "createcachetable"], env)
+    first = json.loads(run(["2"], env, WORKER))
+    second = json.loads(run(["2"], env, WORKER))
+    return first, second
+
+
+@pytest.mark.parametrize("backend", ["database", "file"])
+def test_two_worker_processes_share_the_failure_count(worker_env, backend):
+    first, second = two_workers(worker_env, backend)
+    assert first == [200, 200]  # the form again, with an error
+    assert second == [200, 429]  # the third failure overall reaches the limit
+
+
+def test_a_per_process_cache_would_not_share_it(worker_env):
+    first, second = two_workers(worker_env, "locmem")
+    assert first == [200, 200]
+    assert second == [200, 200]
+
+
+def test_production_counts_in_the_database_cache_by_default():
+    code = "import django; django.setup(); from django.conf import settings as s; " + (
+        "print(s.CACHES[s.LOGIN_RATE_LIMIT_CACHE]['BACKEND'])"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "CATALOGUE_CACHE_BACKEND"},
+        "DJANGO_SETTINGS_MODULE": "archive_site.settings.prod",
+        "SECRET_KEY": "x" * 64,
+        "ALLOWED_HOSTS": "archive.example.org",
+    }
+    assert run([], env, code).strip() == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_an_unknown_cache_backend_is_a_clear_error():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from archive_site.caches import shared_cache
+
+    with pytest.raises(ImproperlyConfigured, match="CATALOGUE_CACHE_BACKEND='redis'"):
+        shared_cache("redis", Path("/nonexistent"))
