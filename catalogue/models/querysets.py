@@ -123,6 +123,79 @@ class DocumentQuerySet(models.QuerySet):
             )
         )
 
+    def for_public_page(self):
+        """The public document page, lean: what it shows and no more, in a fixed number
+        of queries. Unlike ``with_public_page`` it skips citations (not shown), the
+        verbatim source text and related documents' full rows, and orders each prefetch
+        on its own table (the models' default ``document`` orderings join the documents
+        table back in for nothing)."""
+        from .documents import Footnote
+        from .media import DigitalObject
+        from .provenance import DocumentAgent, EventAgent, ProvenanceEvent
+        from .relations import DocumentRelation
+
+        agent = ["agent__id", "agent__authorised_name", "agent__slug", "agent__kind"]
+        linked = ["id", "title", "slug", "status"]
+        return (
+            self.with_card()
+            .select_related("import_run")
+            .defer(
+                "raw_text",
+                "review_note",
+                "withdrawn_reason",
+                "source_checksum",
+                "sender__biographical_note",
+                "recipient__biographical_note",
+                "unit__scope_note",
+            )
+            .prefetch_related(
+                "caveats",
+                "subjects",
+                Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
+                Prefetch("digital_objects", queryset=DigitalObject.objects.order_by("page_number")),
+                Prefetch(
+                    "agent_roles",
+                    queryset=DocumentAgent.objects.select_related("agent")
+                    .only("document_id", "role", "position_title", "name_as_written", *agent)
+                    .order_by("sequence", "id"),
+                ),
+                Prefetch(
+                    "events",
+                    queryset=ProvenanceEvent.objects.select_related(
+                        "custodian_before", "custodian_after", "publication"
+                    )
+                    .defer("import_run")
+                    .prefetch_related(
+                        Prefetch(
+                            "event_agents",
+                            queryset=EventAgent.objects.select_related("agent")
+                            .only("event_id", "role", *agent)
+                            .order_by("event_id", "id"),
+                        )
+                    )
+                    .order_by("sequence", "id"),
+                ),
+                Prefetch(
+                    "relations",
+                    queryset=DocumentRelation.objects.select_related("target")
+                    .only(
+                        "source_id",
+                        "relation_type",
+                        "target_label",
+                        *(f"target__{name}" for name in linked),
+                    )
+                    .order_by("id"),
+                ),
+                Prefetch(
+                    "incoming_relations",
+                    queryset=DocumentRelation.objects.filter(source__status=PUBLISHED)
+                    .select_related("source")
+                    .only("target_id", *(f"source__{name}" for name in linked))
+                    .order_by("source__date", "source_id"),
+                ),
+            )
+        )
+
     def search(self, query: str):
         """Full-text search through the configured backend (FTS5 or PostgreSQL)."""
         from catalogue.search import get_backend

@@ -37,11 +37,11 @@ class DocumentDetailView(DetailView):
     context_object_name = "document"
 
     def get_queryset(self):
-        return Document.objects.published().with_public_page()
+        return Document.objects.published().for_public_page()
 
     def get(self, request, *args, **kwargs):
         try:
-            self.object = self.get_queryset().select_related("import_run").get(pk=kwargs["pk"])
+            self.object = self.get_queryset().get(pk=kwargs["pk"])
         except Document.DoesNotExist:
             return tombstone(request, kwargs["pk"], withdrawn_reason_or_404(kwargs["pk"]))
         if self.object.slug != kwargs.get("slug"):
@@ -59,8 +59,9 @@ class DocumentDetailView(DetailView):
         footnotes = list(document.footnotes.all())
         body = presentation.render_body(document.text, [f.number for f in footnotes])
         roles = {}
-        linked_agents = {role.agent_id for role in document.agent_roles.all()}
+        linked_agents = set()
         for role in document.agent_roles.all():
+            linked_agents.add(role.agent_id)
             roles.setdefault(role.get_role_display(), []).append(role)
         events = list(document.events.all())
         related = [
