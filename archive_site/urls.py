@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import (
@@ -7,6 +6,8 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
+
+from catalogue.views.media import MediaFileView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,5 +18,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("catalogue.urls")),
 ]
-# Page images in development (a deployment's web server serves MEDIA_ROOT itself).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Page images, in development and deployment alike, through the publication check
+# (catalogue/views/media.py; nginx then sends the file via X-Accel-Redirect).
+urlpatterns += [
+    path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", MediaFileView.as_view(), name="media"),
+]

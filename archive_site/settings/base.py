@@ -138,6 +138,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Media go through a publication check (catalogue/views/media.py), which then lets the
+# front-end server send the file: nginx's internal location (e.g. "/protected-media/")
+# via X-Accel-Redirect, or X-Sendfile. Unset: Django streams the file itself.
+MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIA_ACCEL_REDIRECT_PREFIX", "")
+MEDIA_X_SENDFILE = env_bool("MEDIA_X_SENDFILE", False)
 
 LOGIN_URL = "admin:login"
 

@@ -112,7 +112,11 @@ def test_api_workflows_as_an_archivist_cause_no_server_error(api_schema):
     seen, transitions = run_stateful(api_schema, {"Authorization": f"Token {archivist_token()}"})
     assert transitions >= 50, "links between operations were not inferred"
     calls = sum(seen.values())
-    print(transitions, calls, sorted(seen.items()))
+    operations = {op for (op, _status) in seen}
+    print(
+        f"\nstateful: {transitions} links, {len(operations)} operations reached, "
+        f"{calls} calls, statuses {sorted(Counter(s for (_op, s) in seen.elements()).items())}"
+    )
     assert not [key for key in seen if key[1] >= 500]
     # The run really wrote: records were created and then used by later steps.
     created = {op for (op, status) in seen if op.startswith("POST") and status == 201}

@@ -26,7 +26,6 @@ from tests.security.world import CONTROL, World, build_world
 # Patterns that are not public channels, and why.
 ALLOW_LIST = {
     "admin/": "the staff admin: every view requires a staff login (tested by Django)",
-    "media/<path>": "development only (DEBUG): deployments serve MEDIA_ROOT themselves",
 }
 
 
@@ -214,6 +213,12 @@ COVERAGE: dict[str, Callable[[World], list[Url]]] = {
     "prov/catalogue.jsonld": lambda w: public("/prov/catalogue.jsonld"),
     "documents/<pk>/manifest.json": per_document(lambda d: doc_url(d, "manifest.json")),
     "iiif/<pk>": per_page(lambda p: f"/iiif/{p.pk}"),
+    "media/<path>": lambda w: [
+        (getattr(p, role).url, not p.document.is_public)
+        for p in w.pages.values()
+        for role in ("image", "thumbnail", "web_image")
+        if getattr(p, role)
+    ],
     "iiif/<pk>/info.json": per_page(lambda p: f"/iiif/{p.pk}/info.json"),
     "iiif/<pk>/full/max/0/default.jpg": per_page(lambda p: f"/iiif/{p.pk}/full/max/0/default.jpg"),
     "export/documents.csv": with_queries("/export/documents.csv"),
