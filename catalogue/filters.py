@@ -24,6 +24,7 @@ from catalogue.models import (
     Subject,
 )
 from catalogue.search import get_backend
+from catalogue.search.facets import FacetEngine
 
 SORT_CHOICES = [
     ("relevance", "Relevance"),
@@ -104,6 +105,7 @@ class DocumentFilterSet(django_filters.FilterSet):
         something (agents, units, repositories, subjects) are only those a published
         document refers to, so a filter value can never echo a draft's data back."""
         super().__init__(*args, **kwargs)
+        self.public = public
         if public:
             self.filters["agent"].queryset = Agent.objects.public()
             self.filters["unit"].queryset = ArchivalUnit.objects.public()
@@ -170,8 +172,27 @@ class DocumentFilterSet(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def engine(self):
+        """The narrow-table facet engine (SQLite, public search), or None: it assumes the
+        queryset is the published documents, which ``public=True`` callers pass."""
+        if not hasattr(self, "_engine"):
+            self._engine = FacetEngine.for_filterset(self) if self.public else None
+        return self._engine
+
+    def _engine_counts(self, limit: int = 12):
+        engine = self.engine()
+        if engine is None:
+            return None
+        if getattr(self, "_counts_limit", None) != limit:
+            self._counts = engine.counts(FACETS, limit)
+            self._counts_limit = limit
+        return self._counts
+
     def count(self) -> int:
         """How many documents every filter together gives, without ranking."""
+        counts = self._engine_counts()
+        if counts is not None:
+            return counts["total"]
         if self.is_valid() and self.form.cleaned_data.get("q") and _reuse_matches():
             return len(self._matches()[()])
         return self.queryset_without().count()
@@ -251,6 +272,9 @@ class FacetSpec:
     order: tuple[str, ...] = ("-n",)
 
     def rows(self, filterset: DocumentFilterSet, limit: int):
+        counts = filterset._engine_counts(limit)
+        if counts is not None:
+            return counts[self.name]
         queryset = filterset.queryset_without(*self.params)
         return (
             queryset.order_by()

@@ -26,7 +26,11 @@ class SearchView(TemplateView):
         filterset = DocumentFilterSet(
             data, queryset=Document.objects.published().with_card(), public=True
         )
-        results = filterset.qs if filterset.is_valid() else Document.objects.none()
+        engine = filterset.engine()
+        if engine is not None and engine.can_page():
+            results = EngineHits(filterset, engine)
+        else:
+            results = filterset.qs if filterset.is_valid() else Document.objects.none()
         paginator = Paginator(results, PAGE_SIZE)
         if filterset.is_valid():
             # Counting needs no rank: count the cheaper rank-free restriction.
@@ -48,6 +52,28 @@ class SearchView(TemplateView):
             errors=filterset.form.errors if not filterset.is_valid() else None,
         )
         return context
+
+
+class EngineHits:
+    """The results as the paginator sees them: a page is the ids the facet engine ranks
+    for it (only the filtered matches are ranked), then their documents in one query."""
+
+    def __init__(self, filterset, engine):
+        self.filterset, self.engine = filterset, engine
+
+    def count(self):
+        return self.filterset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            raise TypeError("EngineHits supports slices only")
+        start = window.start or 0
+        ids = self.engine.page_ids(start, window.stop - start)
+        documents = self.filterset.queryset.in_bulk(ids)
+        return [documents[pk] for pk in ids if pk in documents]
 
 
 def active_filters(filterset, params):

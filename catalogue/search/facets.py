@@ -1,0 +1,482 @@
+"""Fast facet counting and result pages for the public search on SQLite.
+
+Why a separate table: ``catalogue_document`` rows carry the full text and raw text
+(~14 KB each), so the foreign keys after them live in SQLite overflow pages and reading
+a document's type or classification walks a chain of pages. Counting facets over tens of
+thousands of matches that way took seconds at 100,000 documents. ``catalogue_document_facets``
+holds one narrow row per document (status, type, classification, repository, unit,
+date, time) kept in sync by triggers, as the search index is (see ``schema.py``), and
+with the same lifecycle: ``pre_migrate`` drops the triggers, ``post_migrate`` re-creates
+them and rebuilds the rows when a migration ran or the row counts disagree.
+
+One statement then counts every facet: the matches (``m``) are materialised once in a
+common table expression and each facet is a grouped pass over it (many-to-many facets
+probe the covering unique indexes of their link tables). The result page ranks only the
+matches that pass every filter.
+
+``catalogue_search_stamp`` holds a value that every write to a table the counts depend
+on replaces with a random one, so cached counts keyed by it can never outlive a change
+(random rather than a counter: a rolled-back write restores the old value *and* the old
+state, and a later write never reuses a value that was cached for other data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from django.core.cache import cache
+from django.db import connection
+
+FACETS_TABLE = "catalogue_document_facets"
+STAMP_TABLE = "catalogue_search_stamp"
+CACHE_SECONDS = 600
+
+_ROW = (
+    "SELECT d.id, d.status, d.doc_type_id, d.classification_id, "
+    "(SELECT u.repository_id FROM catalogue_archivalunit u WHERE u.id = d.unit_id), "
+    "d.unit_id, d.date, d.time FROM catalogue_document d"
+)
+_COLUMNS = "document_id, status, doc_type_id, classification_id, repository_id, unit_id, date, time"
+_BUMP = f"UPDATE {STAMP_TABLE} SET value = random() WHERE id = 1;"
+
+TABLES = [
+    f"""CREATE TABLE IF NOT EXISTS {FACETS_TABLE} (
+        document_id INTEGER PRIMARY KEY,
+        status TEXT NOT NULL,
+        doc_type_id INTEGER,
+        classification_id INTEGER,
+        repository_id INTEGER,
+        unit_id INTEGER,
+        date TEXT,
+        time TEXT
+    )""",
+    f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)",
+    f"INSERT OR IGNORE INTO {STAMP_TABLE} (id, value) VALUES (1, random())",
+]
+
+# (name, event, table, body)
+TRIGGERS = [
+    (
+        "doc_ins",
+        "AFTER INSERT",
+        "catalogue_document",
+        f"INSERT OR REPLACE INTO {FACETS_TABLE} ({_COLUMNS}) {_ROW} WHERE d.id = NEW.id; {_BUMP}",
+    ),
+    (
+        "doc_upd",
+        "AFTER UPDATE",
+        "catalogue_document",
+        f"DELETE FROM {FACETS_TABLE} WHERE document_id = OLD.id; "
+        f"INSERT OR REPLACE INTO {FACETS_TABLE} ({_COLUMNS}) {_ROW} WHERE d.id = NEW.id; {_BUMP}",
+    ),
+    (
+        "doc_del",
+        "AFTER DELETE",
+        "catalogue_document",
+        f"DELETE FROM {FACETS_TABLE} WHERE document_id = OLD.id; {_BUMP}",
+    ),
+    (
+        "unit_upd",
+        "AFTER UPDATE",
+        "catalogue_archivalunit",
+        f"UPDATE {FACETS_TABLE} SET repository_id = NEW.repository_id "
+        f"WHERE unit_id = NEW.id AND repository_id IS NOT NEW.repository_id; {_BUMP}",
+    ),
+]
+# Tables whose rows change what a search matches or how its facets are labelled.
+for _table in [
+    "catalogue_archivalunit",
+    "catalogue_document_caveats",
+    "catalogue_document_subjects",
+    "catalogue_documentagent",
+    "catalogue_footnote",
+    "catalogue_agent",
+    "catalogue_agentname",
+    "catalogue_repository",
+    "catalogue_documenttype",
+    "catalogue_classificationlevel",
+    "catalogue_caveat",
+    "catalogue_subject",
+]:
+    for _event in ["INSERT", "UPDATE", "DELETE"]:
+        if _table == "catalogue_archivalunit" and _event == "UPDATE":
+            continue
+        TRIGGERS.append(
+            (
+                f"{_table.removeprefix('catalogue_')}_{_event.lower()}",
+                f"AFTER {_event}",
+                _table,
+                _BUMP,
+            )
+        )
+
+
+def _trigger_name(name: str) -> str:
+    return f"catalogue_facets_{name}"
+
+
+def install(conn) -> bool:
+    """Create the tables and (re)create the triggers; False off SQLite."""
+    if conn.vendor != "sqlite":
+        return False
+    with conn.cursor() as cursor:
+        for statement in TABLES:
+            cursor.execute(statement)
+        for name, event, table, body in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(name)}")
+            cursor.execute(
+                f"CREATE TRIGGER {_trigger_name(name)} {event} ON {table} BEGIN\n{body}\nEND"
+            )
+    return True
+
+
+def drop_triggers(conn):
+    if conn.vendor != "sqlite":
+        return
+    with conn.cursor() as cursor:
+        for name, *_ in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(name)}")
+
+
+def rebuild(conn) -> int:
+    with conn.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FACETS_TABLE}")
+        cursor.execute(f"INSERT INTO {FACETS_TABLE} ({_COLUMNS}) {_ROW}")
+        cursor.execute(_BUMP)
+        cursor.execute(f"SELECT count(*) FROM {FACETS_TABLE}")
+        return cursor.fetchone()[0]
+
+
+def is_installed(conn) -> bool:
+    return conn.vendor == "sqlite" and FACETS_TABLE in conn.introspection.table_names()
+
+
+def drop_facet_triggers(sender, using="default", **kwargs):
+    """``pre_migrate``: SQLite rebuilds a table to alter it, and triggers naming it get
+    in the way (see ``schema.py``)."""
+    from django.db import connections
+
+    if using == "default" and is_installed(connections[using]):
+        drop_triggers(connections[using])
+
+
+def ensure_facet_table(sender, using="default", plan=None, **kwargs):
+    """``post_migrate``: tables and triggers in place; rows rebuilt when a migration ran
+    (writes made while the triggers were away) or the counts disagree."""
+    from django.db import connections
+
+    from catalogue.models import Document
+
+    conn = connections[using]
+    if using != "default" or not install(conn):
+        return
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {FACETS_TABLE}")
+        (rows,) = cursor.fetchone()
+    if plan or rows != Document.objects.count():
+        rebuild(conn)
+
+
+# --- the engine -------------------------------------------------------------------------
+
+SORTS = {
+    "date": "m.date IS NULL, m.date, m.time IS NULL, m.time, m.document_id",
+    "-date": "m.date IS NULL, m.date DESC, m.time IS NULL, m.time DESC, m.document_id DESC",
+}
+# Filters this engine evaluates itself; any other filter in force (``status``, staff
+# only) sends the request down the general queryset path.
+SUPPORTED = {
+    "q",
+    "sort",
+    "type",
+    "classification",
+    "caveat",
+    "repository",
+    "unit",
+    "agent",
+    "role",
+    "date_from",
+    "date_to",
+    "subject",
+}
+
+
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+class FacetEngine:
+    """Counts and result pages for one valid, public (published-only) filter state."""
+
+    def __init__(self, filterset):
+        from catalogue.models.querysets import PUBLISHED
+
+        from .query import parse_query
+
+        self.filterset = filterset
+        self.data = filterset.form.cleaned_data
+        self.status = PUBLISHED
+        self.query = (self.data.get("q") or "").strip()
+        self.parsed = parse_query(self.query) if self.query else None
+        self.empty = self.parsed is not None and not self.parsed
+
+    @classmethod
+    def for_filterset(cls, filterset) -> FacetEngine | None:
+        if connection.vendor != "sqlite" or not filterset.is_valid():
+            return None
+        active = {name for name, value in filterset.form.cleaned_data.items() if value}
+        if active - SUPPORTED or not is_installed(connection):
+            return None
+        return cls(filterset)
+
+    # --- SQL pieces ---------------------------------------------------------------------
+
+    def _match(self) -> tuple[str, list]:
+        from .schema import FTS_TABLE
+        from .sqlite import match_expression
+
+        return f"{FTS_TABLE} MATCH %s", [match_expression(self.parsed)]
+
+    def _condition(self, name, value) -> tuple[str, list] | None:
+        from catalogue.models import ArchivalUnit, Document, DocumentAgent
+
+        if not value:
+            return None
+        if name == "type":
+            return _in("m.doc_type_id", [v.pk for v in value])
+        if name == "classification":
+            return _in("m.classification_id", [v.pk for v in value])
+        if name == "repository":
+            return "m.repository_id = %s", [value.pk]
+        if name == "date_from":
+            return "m.date >= %s", [value.isoformat()]
+        if name == "date_to":
+            return "m.date <= %s", [value.isoformat()]
+        if name == "unit":
+            sql, params = _sql(
+                ArchivalUnit.objects.filter(tree_path__startswith=value.tree_path)
+                .order_by()
+                .values("pk")
+            )
+            return f"m.unit_id IN ({sql})", params
+        if name in ("caveat", "subject"):
+            field = "caveats" if name == "caveat" else "subjects"
+            through = getattr(Document, field).through
+            target = "caveat" if name == "caveat" else "subject"
+            sql, params = _sql(
+                through.objects.filter(**{f"{target}__in": [v.pk for v in value]})
+                .order_by()
+                .values("document_id")
+            )
+            return f"m.document_id IN ({sql})", params
+        if name == "agent":
+            roles = DocumentAgent.objects.filter(agent=value)
+            if self.data.get("role"):
+                roles = roles.filter(role=self.data["role"])
+            sql, params = _sql(roles.order_by().values("document_id"))
+            return f"m.document_id IN ({sql})", params
+        return None
+
+    def _where(self, without=()) -> tuple[str, list]:
+        parts, params = ["1 = 1"], []
+        for name, value in self.data.items():
+            if name in without or name in ("q", "sort", "role"):
+                continue
+            condition = self._condition(name, value)
+            if condition:
+                parts.append(condition[0])
+                params += condition[1]
+        return " AND ".join(parts), params
+
+    def _base(self) -> tuple[str, list]:
+        """The published matches (every published document when there is no query) that
+        fail at most one filter in force: a facet leaves out only its own filter, so a
+        row failing two is counted nowhere, and the set to materialise shrinks."""
+        from .schema import FTS_TABLE
+
+        conditions = [
+            condition
+            for name, value in self.data.items()
+            if name not in ("q", "sort", "role")
+            and (condition := self._condition(name, value)) is not None
+        ]
+        near = ""
+        near_params = []
+        if len(conditions) > 1:
+            near = " AND " + " + ".join(f"coalesce(({sql}), 0)" for sql, _ in conditions)
+            near += f" >= {len(conditions) - 1}"
+            near_params = [p for _, params in conditions for p in params]
+        if self.parsed is None:
+            return (
+                f"SELECT m.* FROM {FACETS_TABLE} m WHERE m.status = %s{near}",
+                [self.status, *near_params],
+            )
+        match, params = self._match()
+        return (
+            f"SELECT m.* FROM {FTS_TABLE} CROSS JOIN {FACETS_TABLE} m "
+            f"ON m.document_id = {FTS_TABLE}.rowid WHERE {match} AND m.status = %s{near}",
+            [*params, self.status, *near_params],
+        )
+
+    # --- counts -------------------------------------------------------------------------
+
+    def counts(self, specs, limit: int) -> dict:
+        """``{"total": n, facet name: [row dicts in FacetSpec.group shape]}``, cached by
+        the filter state and the catalogue's change stamp."""
+        if self.empty:
+            return {"total": 0, **{spec.name: [] for spec in specs}}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {STAMP_TABLE} WHERE id = 1")
+            (stamp,) = cursor.fetchone()
+            key = self._cache_key(stamp, limit)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+            result = self._count(cursor, specs, limit)
+        cache.set(key, result, CACHE_SECONDS)
+        return result
+
+    def _cache_key(self, stamp, limit) -> str:
+        state = {
+            name: _plain(value)
+            for name, value in sorted(self.data.items())
+            if name != "sort" and value
+        }
+        state["limit"] = limit
+        digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+        return f"search-facets:{stamp}:{digest}"
+
+    def _count(self, cursor, specs, limit) -> dict:
+        base, params = self._base()
+        branches = []
+        where, where_params = self._where()
+        branches.append(
+            (f"SELECT 'total', NULL, NULL, NULL, count(*) FROM m WHERE {where}", where_params)
+        )
+        for spec in specs:
+            where, where_params = self._where(spec.params)
+            branch = FACET_SQL[spec.name].format(where=where, limit=int(limit))
+            branches.append((f"SELECT * FROM ({branch})", where_params))
+        sql = f"WITH m AS MATERIALIZED ({base}) " + " UNION ALL ".join(b for b, _ in branches)
+        for _, branch_params in branches:
+            params += branch_params
+        cursor.execute(sql, params)
+        result = {"total": 0, **{spec.name: [] for spec in specs}}
+        groups = {spec.name: spec.group for spec in specs}
+        for facet, a, b, c, n in cursor.fetchall():
+            if facet == "total":
+                result["total"] = n
+                continue
+            group = groups[facet]
+            if facet == "date":
+                a = date.fromisoformat(a)
+            row = dict(zip(group, (a, b, c)[: len(group)], strict=True))
+            row["n"] = n
+            result[facet].append(row)
+        return result
+
+    # --- result pages -------------------------------------------------------------------
+
+    def can_page(self) -> bool:
+        sort = self.data.get("sort") or "relevance"
+        return sort in SORTS or (sort == "relevance" and self.parsed is not None)
+
+    def page_ids(self, offset: int, limit: int) -> list[int]:
+        from .schema import FTS_TABLE
+        from .sqlite import WEIGHTS
+
+        if self.empty:
+            return []
+        where, params = self._where()
+        sort = self.data.get("sort") or "relevance"
+        if self.parsed is not None:
+            match, match_params = self._match()
+            source = f"{FTS_TABLE} CROSS JOIN {FACETS_TABLE} m ON m.document_id = {FTS_TABLE}.rowid"
+            prefix, prefix_params = f"{match} AND ", match_params
+        else:
+            source, prefix, prefix_params = f"{FACETS_TABLE} m", "", []
+        order = (
+            f"bm25({FTS_TABLE}, {WEIGHTS}), m.date, m.time, m.document_id"
+            if sort == "relevance"
+            else SORTS[sort]
+        )
+        sql = (
+            f"SELECT m.document_id FROM {source} WHERE {prefix}m.status = %s AND {where} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*prefix_params, self.status, *params, int(limit), int(offset)])
+            return [pk for (pk,) in cursor.fetchall()]
+
+
+def _in(column: str, values: list) -> tuple[str, list]:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    try:
+        return sorted(_plain(v) for v in value)
+    except TypeError:
+        return str(value)
+
+
+def _link_branch(facet: str, through: str, column: str, label_table: str, key: str, label: str):
+    return (
+        f"SELECT '{facet}', t.{key}, t.{label}, NULL, g.n FROM ("
+        f"SELECT x.{column} v, count(*) n FROM m CROSS JOIN {through} x "
+        f"ON x.document_id = m.document_id WHERE {{where}} GROUP BY 1) g "
+        f"JOIN {label_table} t ON t.id = g.v ORDER BY g.n DESC, t.{key} LIMIT {{limit}}"
+    )
+
+
+def _column_branch(facet: str, column: str, label_table: str, key: str, label: str, order=None):
+    return (
+        f"SELECT '{facet}', t.{key}, t.{label}, {'t.rank' if order else 'NULL'}, g.n FROM ("
+        f"SELECT m.{column} v, count(*) n FROM m WHERE m.{column} IS NOT NULL AND {{where}} "
+        f"GROUP BY 1) g JOIN {label_table} t ON t.id = g.v "
+        f"ORDER BY {order or f'g.n DESC, t.{key}'} LIMIT {{limit}}"
+    )
+
+
+# One branch per facet of ``catalogue.filters.FACETS``: (facet, value, label, extra, n).
+FACET_SQL = {
+    "type": _column_branch("type", "doc_type_id", "catalogue_documenttype", "key", "label"),
+    "classification": _column_branch(
+        "classification",
+        "classification_id",
+        "catalogue_classificationlevel",
+        "slug",
+        "name",
+        order="t.rank DESC",
+    ),
+    "caveat": _link_branch(
+        "caveat", "catalogue_document_caveats", "caveat_id", "catalogue_caveat", "slug", "name"
+    ),
+    "repository": _column_branch(
+        "repository", "repository_id", "catalogue_repository", "slug", "name"
+    ),
+    "unit": _column_branch("unit", "unit_id", "catalogue_archivalunit", "id", "title"),
+    "agent": (
+        "SELECT 'agent', g.v, t.authorised_name, g.w, g.n FROM ("
+        "SELECT x.agent_id v, x.role w, count(*) n FROM m CROSS JOIN catalogue_documentagent x "
+        "ON x.document_id = m.document_id WHERE {where} GROUP BY 1, 2) g "
+        "JOIN catalogue_agent t ON t.id = g.v ORDER BY g.n DESC, t.authorised_name, g.w "
+        "LIMIT {limit}"
+    ),
+    "date": (
+        "SELECT 'date', m.date, NULL, NULL, count(*) FROM m "
+        "WHERE m.date IS NOT NULL AND {where} GROUP BY m.date ORDER BY m.date LIMIT {limit}"
+    ),
+    "subject": _link_branch(
+        "subject", "catalogue_document_subjects", "subject_id", "catalogue_subject", "slug", "name"
+    ),
+}
