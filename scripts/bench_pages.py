@@ -120,7 +120,7 @@ def main():
             client.get(urls[0])
         cold_queries = len(ctx.captured_queries)
 
-        def run(clear, n):
+        def run(clear, n, urls=urls):
             return [one(url, clear=clear) for _ in range(n) for url in urls]
 
         if args.profile == page:
@@ -133,7 +133,11 @@ def main():
             profiler.start()
             run(args.cold_profile, rounds)
             profiler.stop()
-            print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("SHOW_ALL"))))
+            print(
+                profiler.output_text(
+                    unicode=True, color=False, show_all=bool(os.environ.get("SHOW_ALL"))
+                )
+            )
         cold = run(True, max(reps, rounds // 2))
         warm = run(False, rounds)
         results["pages"][page] = {

@@ -1,9 +1,13 @@
 """Agent pages: the authority record and every published document the agent is in."""
 
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
-from catalogue.models import Agent, AgentRole, DocumentAgent
+from catalogue.models import Agent, AgentRole, Document, DocumentAgent
+
+AGENT_PAGE_DOCUMENT_FIELDS = ("id", "title", "slug", "date", "date_precision", "time", "time_text")
 
 
 class AgentListView(ListView):
@@ -23,6 +27,7 @@ class AgentListView(ListView):
 class AgentDetailView(DetailView):
     template_name = "catalogue/agent_detail.html"
     context_object_name = "agent"
+    DOCUMENTS_PER_PAGE = 100
 
     def get_queryset(self):
         return Agent.objects.public().prefetch_related(
@@ -41,31 +46,67 @@ class AgentDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
+        """One page of the agent's published documents (``DOCUMENTS_PER_PAGE``, by date),
+        grouped by role and as a timeline; role counts are over all pages. A fixed
+        number of queries and bounded work however many documents the agent is in."""
         context = super().get_context_data(**kwargs)
         agent = self.object
-        roles = list(
-            DocumentAgent.objects.public()
-            .filter(agent=agent)
-            .select_related("document", "document__doc_type")
+        links = DocumentAgent.objects.public().filter(agent=agent)
+        labels = dict(AgentRole.choices)
+        counts = links.aggregate(
+            total=Count("document", distinct=True),
+            **{
+                f"role_{i}": Count("document", distinct=True, filter=Q(role=role))
+                for i, role in enumerate(labels)
+            },
+        )
+        role_counts = {role: counts[f"role_{i}"] for i, role in enumerate(labels)}
+        # Driven from the agent's links (an IN list), not from every published document.
+        documents = (
+            Document.objects.published()
+            .filter(pk__in=links.values("document_id"))
+            .order_by("date", "time", "id")
+        )
+        paginator = Paginator(documents.values("pk"), self.DOCUMENTS_PER_PAGE)
+        paginator.count = counts["total"]  # known already: spare the paginator's COUNT
+        page = paginator.get_page(self.request.GET.get("page"))
+        # Only the columns the lists show: a document row carries two copies of its
+        # text (~30 KB each).
+        rows = list(
+            links.filter(document__in=Subquery(page.object_list))
+            .select_related("document")
+            .only(
+                "document_id",
+                "role",
+                "position_title",
+                "name_as_written",
+                *(f"document__{name}" for name in AGENT_PAGE_DOCUMENT_FIELDS),
+            )
             .order_by("document__date", "document__time", "document_id", "role")
         )
-        labels = dict(AgentRole.choices)
-        by_role: dict[str, list] = {}
-        for role in sorted(
-            roles, key=lambda r: list(labels).index(r.role) if r.role in labels else 99
-        ):
-            by_role.setdefault(labels.get(role.role, role.role), []).append(role)
+        rank = {value: position for position, value in enumerate(labels)}
+        urls: dict[int, str] = {}
+        by_role: dict[str, dict] = {}
+        for role in sorted(role_counts, key=lambda r: rank.get(r, 99)):
+            if role_counts[role]:
+                by_role[labels[role]] = {"count": role_counts[role], "entries": []}
         timeline: dict = {}
-        for role in roles:
-            key = role.document.date
-            entry = timeline.setdefault(role.document_id, {"document": role.document, "roles": []})
-            entry["roles"].append(labels.get(role.role, role.role))
-            entry["date"] = key
+        for row in rows:
+            if row.document_id not in urls:
+                urls[row.document_id] = row.document.get_absolute_url()
+            row.url = urls[row.document_id]
+            label = labels.get(row.role, row.role)
+            by_role.setdefault(label, {"count": 0, "entries": []})["entries"].append(row)
+            entry = timeline.setdefault(
+                row.document_id, {"document": row.document, "url": row.url, "roles": []}
+            )
+            entry["roles"].append(label)
         names = [n for n in agent.names.all() if n.name != agent.authorised_name]
         context.update(
             roles_by_role=by_role,
             timeline=list(timeline.values()),
             variant_names=names,
-            document_count=len({r.document_id for r in roles}),
+            document_count=page.paginator.count,
+            page=page,
         )
         return context

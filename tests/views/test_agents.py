@@ -7,7 +7,10 @@ from tests.factories import AgentFactory, AgentNameFactory, DocumentAgentFactory
 
 from .conftest import enrich, parse
 
-AGENT_PAGE_QUERIES = 6
+# Merged-record check, the agent, its names, identifiers and positions, the document
+# and per-role counts (one aggregate), and one page of the agent's document links.
+# (6 before the page was paginated: it loaded every document, without the counts.)
+AGENT_PAGE_QUERIES = 7
 
 
 def test_agent_page_shows_names_positions_and_documents_by_role(client, world):
@@ -82,3 +85,38 @@ def test_agent_list_queries_do_not_grow(client, world, django_assert_num_queries
     with django_assert_num_queries(2):
         response = client.get("/agents/")
     assert len(parse(response).cssselect(".agent-list li")) == 16
+
+
+def test_agent_page_is_paginated_by_document_with_counts_over_all_pages(
+    client, world, django_assert_num_queries, monkeypatch
+):
+    from catalogue.views.agents import AgentDetailView
+
+    monkeypatch.setattr(AgentDetailView, "DOCUMENTS_PER_PAGE", 3)
+    agent = world["agent"]  # already the drafter of one published document
+    for day in range(1, 6):
+        document = DocumentFactory(title=f"Later {day}", date=datetime.date(1962, 12, day))
+        DocumentAgentFactory(document=document, agent=agent, role=AgentRole.MENTIONED)
+        DocumentAgentFactory(document=document, agent=agent, role=AgentRole.RECIPIENT)
+    url = agent.get_absolute_url()
+    seen = []
+    for number in (1, 2):
+        with django_assert_num_queries(AGENT_PAGE_QUERIES):
+            response = client.get(f"{url}?page={number}")
+        tree = parse(response)
+        counts = {
+            g.cssselect("h3")[0].text_content().split()[0]: g.cssselect("h3 .count")[0].text
+            for g in tree.cssselect(".role-group")
+        }
+        assert counts == {"Drafter": "1", "Recipient": "5", "Mentioned": "5"}
+        assert tree.cssselect("#documents-title .count")[0].text == "6"
+        seen.append([a.text for a in tree.cssselect("ol.timeline a")])
+    assert len(seen[0]) == 3 and len(seen[1]) == 3
+    assert seen[1] == ["Later 3", "Later 4", "Later 5"]
+    # each document once across the pages, with every role it holds
+    assert sorted(seen[0] + seen[1]) == sorted(
+        ["Telegram about the quarantine"] + [f"Later {day}" for day in range(1, 6)]
+    )
+    assert "(mentioned, recipient)" in response.content.decode() or "(recipient, mentioned)" in (
+        response.content.decode()
+    )
