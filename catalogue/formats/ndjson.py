@@ -9,7 +9,9 @@ Records are ordered by primary key and keys are written in a fixed order, so the
 catalogue always exports to the same bytes.
 """
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,15 +134,42 @@ def encoded_lines(kind: str, *, user=None, chunk_size: int = CHUNK_SIZE) -> Iter
         yield orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
 
 
-def stream(kind: str, *, user=None) -> Iterator[bytes]:
-    """NDJSON in blocks of about ``BUFFER_BYTES`` (one write per block, not per line)."""
+def encoded_blocks(
+    kind: str, *, user=None, block_bytes: int = BUFFER_BYTES
+) -> Iterator[tuple[bytes, int]]:
+    """``(block, records)``: whole lines joined into blocks of about ``block_bytes``,
+    so a writer (and a hash) is called once per block, not once per line."""
     buffer: list[bytes] = []
     size = 0
     for line in encoded_lines(kind, user=user):
         buffer.append(line)
         size += len(line)
-        if size >= BUFFER_BYTES:
-            yield b"".join(buffer)
+        if size >= block_bytes:
+            yield b"".join(buffer), len(buffer)
             buffer, size = [], 0
     if buffer:
-        yield b"".join(buffer)
+        yield b"".join(buffer), len(buffer)
+
+
+def stream(kind: str, *, user=None) -> Iterator[bytes]:
+    """NDJSON in blocks of about ``BUFFER_BYTES`` (one write per block, not per line)."""
+    for block, _ in encoded_blocks(kind, user=user):
+        yield block
+
+
+@contextmanager
+def fewer_collections():
+    """For a one-shot export process: records are acyclic and freed by reference
+    counting, yet with the default thresholds a third of an export's CPU time went to
+    the cyclic collector tracing each batch in memory. Objects from before are frozen
+    out of its passes and young passes come every million allocations instead of 700;
+    cycles still get collected. Not for a server process (the threshold is global)."""
+    saved = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(1_000_000, 10, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+        gc.unfreeze()

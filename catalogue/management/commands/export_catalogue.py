@@ -18,6 +18,8 @@ from django.db import connection, transaction
 from catalogue.formats import ndjson
 from catalogue.services.restore import FORMAT, FORMAT_VERSION
 
+BLOCK_BYTES = 1024 * 1024
+
 
 class Command(BaseCommand):
     help = (
@@ -58,7 +60,8 @@ class Command(BaseCommand):
                 )
                 return
             target.mkdir(parents=True, exist_ok=True)
-            entries = [self._write(target, kind, progress) for kind in ndjson.KINDS]
+            with ndjson.fewer_collections():
+                entries = [self._write(target, kind, progress) for kind in ndjson.KINDS]
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -92,11 +95,11 @@ class Command(BaseCommand):
         if progress is not None:
             progress.set_description(kind)
         with tmp.open("wb") as handle:
-            for line in ndjson.encoded_lines(kind):
-                digest.update(line)
-                handle.write(line)
-                records += 1
+            for block, n in ndjson.encoded_blocks(kind, block_bytes=BLOCK_BYTES):
+                digest.update(block)
+                handle.write(block)
+                records += n
                 if progress is not None:
-                    progress.update()
+                    progress.update(n)
         os.replace(tmp, target / name)
         return {"kind": kind, "file": name, "records": records, "sha256": digest.hexdigest()}
