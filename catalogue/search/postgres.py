@@ -4,13 +4,13 @@ GIN index, ``ts_rank`` ranking and ``ts_headline`` snippets."""
 from functools import reduce
 from operator import and_, or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Func
 
 from .backend import ELLIPSIS, HIGHLIGHT_END, HIGHLIGHT_START, SearchBackend
 from .query import ParsedQuery, Term
-from .schema import PG_TABLE
+from .schema import AGENT_MARK, AGENT_TABLE, PG_TABLE
 
 HEADLINE_OPTIONS = (
     f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=32, MinWords=12, "
@@ -27,8 +27,31 @@ def _term(term: Term) -> SearchQuery:
     return SearchQuery(f"'{term.text}'{suffix}", search_type="raw", config="english")
 
 
+class WithAgentKeys(SearchQuery):
+    """``clause || (keys of the agents whose names match clause)``: a document is found
+    by any recorded name of its agents (see ``schema.py``). The subquery is uncorrelated,
+    so PostgreSQL runs it once per statement (an InitPlan). A ``SearchQuery`` so that
+    ``vector=…`` lookups and ``&``/``|`` take it as one."""
+
+    def __init__(self, clause):
+        self.config = getattr(clause, "config", None)
+        self.invert = False
+        Func.__init__(self, clause, output_field=SearchQueryField())
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        keys = (
+            f"(SELECT string_agg(quote_literal(chr({AGENT_MARK}) || a.rowid), ' | ')::tsquery "
+            f"FROM {AGENT_TABLE} a WHERE a.vector @@ ({sql}))"
+        )
+        return f"COALESCE(({sql}) || {keys}, ({sql}))", [*params, *params, *params]
+
+
 def search_query(parsed: ParsedQuery) -> SearchQuery:
-    return reduce(and_, [reduce(or_, [_term(t) for t in clause]) for clause in parsed.clauses])
+    return reduce(
+        and_,
+        [WithAgentKeys(reduce(or_, [_term(t) for t in clause])) for clause in parsed.clauses],
+    )
 
 
 class PostgresBackend(SearchBackend):
@@ -58,9 +81,19 @@ class PostgresBackend(SearchBackend):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT catalogue_search_refresh(%s::bigint[])", [ids])
 
+    def index_agents(self, agent_ids):
+        """Re-index these agents' names (one row each; their documents are untouched)."""
+        ids = [int(i) for i in agent_ids]
+        if ids:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT catalogue_search_refresh_agents(%s::bigint[])", [ids])
+
     def rebuild(self) -> int:
+        self.clear()
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {PG_TABLE}")
+            cursor.execute(
+                "SELECT catalogue_search_refresh_agents(ARRAY(SELECT id FROM catalogue_agent))"
+            )
             cursor.execute(
                 "SELECT catalogue_search_refresh(ARRAY(SELECT id FROM catalogue_document))"
             )
@@ -70,6 +103,7 @@ class PostgresBackend(SearchBackend):
     def clear(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {PG_TABLE}")
+            cursor.execute(f"DELETE FROM {AGENT_TABLE}")
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:

@@ -18,7 +18,7 @@ def drop_search_triggers(sender, using="default", **kwargs):
 
 
 def ensure_search_index(sender, using="default", plan=None, **kwargs):
-    from catalogue.models import Document
+    from catalogue.models import Agent, Document
 
     from . import get_backend, schema
 
@@ -26,5 +26,9 @@ def ensure_search_index(sender, using="default", plan=None, **kwargs):
     if using != "default" or not schema.install(connection):
         return
     backend = get_backend()
-    if plan or backend.indexed_count() != Document.objects.count():
+    if (
+        plan
+        or backend.indexed_count() != Document.objects.count()
+        or schema.indexed_agents(connection) != Agent.objects.count()
+    ):
         backend.rebuild()

@@ -6,7 +6,14 @@ from django.db.models.expressions import RawSQL
 
 from .backend import ELLIPSIS, HIGHLIGHT_END, HIGHLIGHT_START, SearchBackend
 from .query import ParsedQuery, Term
-from .schema import FTS_TABLE, sqlite_refresh
+from .schema import (
+    AGENT_MARK,
+    AGENT_TABLE,
+    FTS_TABLE,
+    sqlite_refresh,
+    sqlite_refresh_agents,
+    sqlite_statements,
+)
 
 # bm25 column weights: title, body, notes (footnotes, source note), agents.
 WEIGHTS = "10.0, 1.0, 0.5, 4.0"
@@ -17,15 +24,37 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def match_expression(parsed: ParsedQuery) -> str:
-    """The FTS5 MATCH string: every token quoted, so no FTS5 syntax can leak in."""
-
+def _clause_expression(clause: list[Term]) -> str:
     def term(t: Term) -> str:
         return _quote(t.text) + ("*" if t.kind == "prefix" else "")
 
-    return " AND ".join(
-        "(" + " OR ".join(term(t) for t in clause) + ")" for clause in parsed.clauses
-    )
+    return " OR ".join(term(t) for t in clause)
+
+
+def match_expression(parsed: ParsedQuery) -> str:
+    """The FTS5 MATCH string: every token quoted, so no FTS5 syntax can leak in. Agents'
+    variant names are not expanded here (see ``match_sql``)."""
+    return " AND ".join("(" + _clause_expression(clause) + ")" for clause in parsed.clauses)
+
+
+# The keys of the agents whose names match one clause, as " OR "-joined FTS5 phrases.
+_AGENT_KEYS = (
+    f"(SELECT group_concat('\"' || char({AGENT_MARK}) || rowid || '\"', ' OR ') "
+    f"FROM {AGENT_TABLE} WHERE {AGENT_TABLE} MATCH %s)"
+)
+
+
+def match_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:
+    """SQL computing the MATCH string in the database, and its parameters: each clause
+    ``(a OR b)`` becomes ``(a OR b OR "<key of agent 12>" OR …)`` for the agents whose
+    names (authorised or variant, see ``schema.py``) match ``a OR b``. One uncorrelated
+    subquery per clause, evaluated once: no extra round trip for the caller."""
+    parts, params = [], []
+    for clause in parsed.clauses:
+        expression = _clause_expression(clause)
+        parts.append(f"'(' || %s || COALESCE(' OR ' || {_AGENT_KEYS}, '') || ')'")
+        params += [expression, expression]
+    return "(" + " || ' AND ' || ".join(parts) + ")", params
 
 
 class BM25(Func):
@@ -39,14 +68,13 @@ class SQLiteFTSBackend(SearchBackend):
     name = "sqlite-fts5"
 
     def _filter(self, queryset, parsed):
-        return queryset.filter(search_entry__fts__match=match_expression(parsed)).annotate(
+        return queryset.filter(search_entry__fts__match=RawSQL(*match_sql(parsed))).annotate(
             rank=BM25(F("search_entry__fts"))
         )
 
     def _restrict(self, queryset, parsed):
-        matching = RawSQL(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match_expression(parsed)]
-        )
+        sql, params = match_sql(parsed)
+        matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {sql}", params)
         return queryset.filter(pk__in=matching)
 
     def _snippets(self, ids, parsed):
@@ -68,19 +96,32 @@ class SQLiteFTSBackend(SearchBackend):
             return
         placeholders = ", ".join(str(i) for i in ids)  # integers only
         with connection.cursor() as cursor:
-            for statement in sqlite_refresh(f"d.id IN ({placeholders})").split(";\n"):
-                cursor.execute(statement.rstrip(";"))
+            for statement in sqlite_statements(sqlite_refresh(f"d.id IN ({placeholders})")):
+                cursor.execute(statement)
+
+    def index_agents(self, agent_ids):
+        """Re-index these agents' names (one row each; their documents are untouched)."""
+        ids = [int(i) for i in agent_ids]
+        if not ids:
+            return
+        with connection.cursor() as cursor:
+            for statement in sqlite_statements(sqlite_refresh_agents(", ".join(map(str, ids)))):
+                cursor.execute(statement)
 
     def rebuild(self) -> int:
+        self.clear()
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")
-            cursor.execute(sqlite_refresh("1 = 1").split(";\n")[1].rstrip(";"))
+            cursor.execute(
+                sqlite_statements(sqlite_refresh_agents("SELECT id FROM catalogue_agent"))[1]
+            )
+            cursor.execute(sqlite_statements(sqlite_refresh("1 = 1"))[1])
             cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
             return cursor.fetchone()[0]
 
     def clear(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
+            cursor.execute(f"DELETE FROM {AGENT_TABLE}")
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:

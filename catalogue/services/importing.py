@@ -178,9 +178,10 @@ def preview_outcomes(results: list[FileResult]):
     """Say, without writing, what storing each parsed file would do (one query)."""
     keys = {r.parsed.identity_key for r in results if r.parsed and r.parsed.identity_key}
     known = dict(
-        Document.objects.filter(identity_key__in=keys).values_list(
-            "identity_key", "source_checksum"
-        )
+        # exclude(""): the partial unique index on identity_key serves only that case.
+        Document.objects.exclude(identity_key="")
+        .filter(identity_key__in=keys)
+        .values_list("identity_key", "source_checksum")
     )
     for result in results:
         if result.parsed is None:

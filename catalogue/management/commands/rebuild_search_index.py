@@ -1,13 +1,15 @@
-"""Rebuild the full-text index from the documents table.
+"""Rebuild the full-text index from the documents and agents tables.
 
 The index is kept in sync by database triggers; this command is for repair (after a
-restore, a raw SQL load, or a change to what is indexed) and for checking drift.
+restore, a raw SQL load, or a change to what is indexed) and for checking drift. Both
+tables are rebuilt: the agents' names (one row per agent, searched for the agent keys a
+query adds) and the documents.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from catalogue.models import Document
+from catalogue.models import Agent, Document
 from catalogue.search import get_backend, schema
 
 BATCH = 500
@@ -41,6 +43,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             schema.install(connection)
             backend.clear()
+            agent_ids = list(Agent.objects.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(agent_ids), BATCH):
+                backend.index_agents(agent_ids[start : start + BATCH])
             batches = range(0, len(ids), BATCH)
             if self.stdout.isatty():
                 from tqdm import tqdm
@@ -50,5 +55,8 @@ class Command(BaseCommand):
                 backend.index_documents(ids[start : start + BATCH])
             count = backend.indexed_count()
         self.stdout.write(
-            self.style.SUCCESS(f"Indexed {count} of {total} documents with {backend.name}.")
+            self.style.SUCCESS(
+                f"Indexed {count} of {total} documents and the names of {len(agent_ids)} "
+                f"agents with {backend.name}."
+            )
         )

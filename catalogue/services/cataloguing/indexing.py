@@ -15,9 +15,7 @@ If the batch fails, the rollback restores the triggers with everything else.
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import Q
 
-from catalogue.models import Document
 from catalogue.search import get_backend
 
 
@@ -67,19 +65,16 @@ class OnceIndexer:
                 _alter_triggers(cursor, self.disabled, "ENABLE")
 
     def index(self, document_ids, *, agent_ids=()):
-        """Index these documents, and those naming agents that gained a name (the
-        index includes every recorded name of a document's agents)."""
-        ids = set(document_ids)
-        if agent_ids:
-            ids |= set(
-                Document.objects.filter(
-                    Q(agent_roles__agent_id__in=agent_ids)
-                    | Q(sender_id__in=agent_ids)
-                    | Q(recipient_id__in=agent_ids)
-                ).values_list("id", flat=True)
-            )
-        if ids:
-            get_backend().index_documents(sorted(ids))
+        """Index these documents, and the names of agents that gained one. A new variant
+        touches only its agent's row: documents carry agent keys, not variant names
+        (see ``catalogue.search.schema``), so a prolific agent's thousands of documents
+        are not re-indexed."""
+        backend = get_backend()
+        if document_ids:
+            backend.index_documents(sorted(set(document_ids)))
+        index_agents = getattr(backend, "index_agents", None)
+        if agent_ids and index_agents is not None:
+            index_agents(sorted(set(agent_ids)))
 
 
 def _alter_triggers(cursor, triggers, action: str):
