@@ -7,6 +7,8 @@ from django.views.generic import DetailView, ListView
 
 from catalogue.models import Agent, AgentRole, Document, DocumentAgent
 
+from . import presentation
+
 AGENT_PAGE_DOCUMENT_FIELDS = ("id", "title", "slug", "date", "date_precision", "time", "time_text")
 
 
@@ -85,16 +87,14 @@ class AgentDetailView(DetailView):
             .order_by("document__date", "document__time", "document_id", "role")
         )
         rank = {value: position for position, value in enumerate(labels)}
-        urls: dict[int, str] = {}
+        document_url = presentation.url_maker("catalogue:document-detail")
         by_role: dict[str, dict] = {}
         for role in sorted(role_counts, key=lambda r: rank.get(r, 99)):
             if role_counts[role]:
                 by_role[labels[role]] = {"count": role_counts[role], "entries": []}
         timeline: dict = {}
         for row in rows:
-            if row.document_id not in urls:
-                urls[row.document_id] = row.document.get_absolute_url()
-            row.url = urls[row.document_id]
+            row.url = document_url(row.document_id, row.document.slug)
             label = labels.get(row.role, row.role)
             by_role.setdefault(label, {"count": 0, "entries": []})["entries"].append(row)
             entry = timeline.setdefault(

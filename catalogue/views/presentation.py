@@ -9,8 +9,10 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from catalogue.formats.dc import creators
@@ -137,3 +139,24 @@ def script_json(data: dict) -> SafeString:
     text = json.dumps(data, ensure_ascii=False, indent=1)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(text)  # noqa: S308 - JSON with <, >, & escaped
+
+
+_MARKER_PK = 987654321
+_MARKER_SLUG = "slug-marker"
+_SAFE = "!$&'()*+,;=~:@"  # what ``reverse`` leaves unquoted in a path segment
+
+
+def url_maker(viewname: str):
+    """``(pk, slug) -> URL`` for a ``<int:pk>/<str:slug>/`` route, equal to what
+    ``reverse`` returns, for pages that link hundreds of records: ``reverse`` walks the
+    resolver each call (tens of microseconds); this reverses once, then formats."""
+    pattern = reverse(viewname, kwargs={"pk": _MARKER_PK, "slug": _MARKER_SLUG})
+    before, rest = pattern.split(str(_MARKER_PK), 1)
+    middle, after = rest.split(_MARKER_SLUG, 1)
+
+    def url(pk, slug) -> str:
+        if not slug or "/" in slug:
+            return reverse(viewname, kwargs={"pk": pk, "slug": slug})  # its own error
+        return f"{before}{int(pk)}{middle}{quote(slug, safe=_SAFE)}{after}"
+
+    return url

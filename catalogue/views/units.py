@@ -6,6 +6,8 @@ from django.views.generic import DetailView, ListView
 
 from catalogue.models import ArchivalUnit, Document, Repository
 
+from . import presentation
+
 
 def build_tree(units):
     """Nest a flat list ordered by ``tree_path`` (pre-order) into ``(unit, children)``."""
@@ -86,9 +88,25 @@ class UnitDetailView(DetailView):
         )
         documents = Document.objects.published().with_card().filter(unit=unit)
         page = Paginator(documents, self.paginate_by).get_page(self.request.GET.get("page"))
+        # A series may hold hundreds of files: their rows carry only what the list
+        # shows, and each line is put together here rather than in template tags.
+        children = list(children.only("id", "slug", "title", "level", "identifier"))
+        unit_url = presentation.url_maker("catalogue:unit-detail")
+        for child in children:
+            child.url = unit_url(child.pk, child.slug)
+            count = child.public_document_count
+            child.summary = " · ".join(
+                part
+                for part in (
+                    child.get_level_display(),
+                    child.identifier,
+                    f"{count} {'document' if count == 1 else 'documents'}",
+                )
+                if part
+            )
         context.update(
             ancestors=unit.ancestors(),
-            children=list(children),
+            children=children,
             page=page,
             documents=list(page.object_list),
         )
