@@ -11,7 +11,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.specs.openapi.checks import (
     ignored_auth,
@@ -80,11 +80,16 @@ def fuzz(schema, headers=None) -> tuple[list[str], int, int]:
         )
         def check(case):
             calls[0] += 1
-            case.call_and_validate(
-                headers=headers,
-                excluded_checks=EXCLUDED_CHECKS,
-                additional_checks=[documented_or_standard_status],
-            )
+            # Each example in its own savepoint, rolled back: examples stay independent,
+            # and on PostgreSQL one failed statement cannot abort the test transaction
+            # and turn every later request into a 500.
+            with transaction.atomic():
+                case.call_and_validate(
+                    headers=headers,
+                    excluded_checks=EXCLUDED_CHECKS,
+                    additional_checks=[documented_or_standard_status],
+                )
+                transaction.set_rollback(True)
 
         try:
             check()

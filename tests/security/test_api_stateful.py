@@ -124,3 +124,31 @@ def test_api_workflows_as_an_archivist_cause_no_server_error(api_schema):
     followed = {op for (op, status) in seen if "{id}" in op and status < 300}
     assert followed, seen
     assert calls >= SCENARIOS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["doc_type", "collection", "classification"])
+def test_nul_in_a_vocabulary_term_is_a_400_not_a_500(client, field):
+    """Found by the stateful run on PostgreSQL: ``{"doc_type": "í\\u0000"}`` reached the
+    term lookup, which PostgreSQL refuses (a 500)."""
+    client.force_login(staff_in_group("Administrator", username="nul-archivist"))
+    client.raise_request_exception = False
+    response = client.post(
+        "/api/v1/documents/", {"title": "NUL test", field: "í\x00"}, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert field in response.json()
+
+
+@pytest.mark.django_db
+def test_nul_in_a_list_of_terms_is_a_400_not_a_500(client):
+    client.force_login(staff_in_group("Administrator", username="nul-archivist"))
+    client.raise_request_exception = False
+    for field in ("caveats", "subjects"):
+        response = client.post(
+            "/api/v1/documents/",
+            {"title": "NUL test", field: ["a\x00"]},
+            content_type="application/json",
+        )
+        assert response.status_code == 400, response.content[:300]
+        assert field in response.json()

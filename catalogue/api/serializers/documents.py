@@ -246,31 +246,41 @@ class DocumentSerializer(serializers.Serializer):
         )
 
 
+class TermField(serializers.SlugRelatedField):
+    """A vocabulary term by name or key. A NUL character is refused before the lookup:
+    PostgreSQL cannot compare text holding one and fails the query (a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class DocumentWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
     """What a client sends to create or update a document. Vocabulary terms are given
     as in the record shape: type by key, classification, caveats and subjects by name."""
 
-    doc_type = serializers.SlugRelatedField(
+    doc_type = TermField(
         slug_field="key", queryset=DocumentType.objects.all(), help_text="Document type key."
     )
-    collection = serializers.SlugRelatedField(
+    collection = TermField(
         slug_field="name", queryset=Collection.objects.all(), help_text="Collection name."
     )
-    classification = serializers.SlugRelatedField(
+    classification = TermField(
         slug_field="name",
         queryset=ClassificationLevel.objects.all(),
         allow_null=True,
         required=False,
         help_text="Classification level name, e.g. 'Top Secret'.",
     )
-    caveats = serializers.SlugRelatedField(
+    caveats = TermField(
         slug_field="name",
         queryset=Caveat.objects.all(),
         many=True,
         required=False,
         help_text="Caveat names, e.g. ['Eyes Only', 'Niact'].",
     )
-    subjects = serializers.SlugRelatedField(
+    subjects = TermField(
         slug_field="name",
         queryset=Subject.objects.all(),
         many=True,
