@@ -120,3 +120,15 @@ def test_an_unknown_cache_backend_is_a_clear_error():
 
     with pytest.raises(ImproperlyConfigured, match="CATALOGUE_CACHE_BACKEND='redis'"):
         shared_cache("redis", Path("/nonexistent"))
+
+
+def test_migrate_creates_the_database_cache_table(db, settings):
+    """The post_migrate hook: a deployment that runs `migrate` has the table."""
+    from django.db import connection
+
+    from archive_site.caches import DATABASE_CACHE_TABLE, create_cache_tables, shared_cache
+
+    assert DATABASE_CACHE_TABLE not in connection.introspection.table_names()
+    settings.CACHES = {**settings.CACHES, "shared": shared_cache("database", Path("/unused"))}
+    create_cache_tables(using="default")
+    assert DATABASE_CACHE_TABLE in connection.introspection.table_names()
