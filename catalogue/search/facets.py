@@ -81,8 +81,11 @@ TRIGGERS = [
         "unit_upd",
         "AFTER UPDATE",
         "catalogue_archivalunit",
+        # The OLD/NEW test first: a constant, so the importer's tree_path updates do
+        # not scan the table (no index on unit_id).
         f"UPDATE {FACETS_TABLE} SET repository_id = NEW.repository_id "
-        f"WHERE unit_id = NEW.id AND repository_id IS NOT NEW.repository_id; {_BUMP}",
+        "WHERE OLD.repository_id IS NOT NEW.repository_id AND unit_id = NEW.id "
+        f"AND repository_id IS NOT NEW.repository_id; {_BUMP}",
     ),
 ]
 # Tables whose rows change what a search matches or how its facets are labelled.
@@ -149,8 +152,18 @@ def rebuild(conn) -> int:
         return cursor.fetchone()[0]
 
 
+_INSTALLED: set[str] = set()
+
+
 def is_installed(conn) -> bool:
-    return conn.vendor == "sqlite" and FACETS_TABLE in conn.introspection.table_names()
+    """Whether the facet table exists; once seen, remembered for the database file (it
+    is only ever created, by ``post_migrate``), so a request does not ask each time."""
+    if conn.vendor != "sqlite":
+        return False
+    name = str(conn.settings_dict["NAME"])
+    if name not in _INSTALLED and FACETS_TABLE in conn.introspection.table_names():
+        _INSTALLED.add(name)
+    return name in _INSTALLED
 
 
 def drop_facet_triggers(sender, using="default", **kwargs):
@@ -222,6 +235,9 @@ class FacetEngine:
         self.query = (self.data.get("q") or "").strip()
         self.parsed = parse_query(self.query) if self.query else None
         self.empty = self.parsed is not None and not self.parsed
+        self.sort = self.data.get("sort") or "relevance"
+        self.window = None
+        self._pages = {}
 
     @classmethod
     def for_filterset(cls, filterset) -> FacetEngine | None:
@@ -236,9 +252,11 @@ class FacetEngine:
 
     def _match(self) -> tuple[str, list]:
         from .schema import FTS_TABLE
-        from .sqlite import match_expression
+        from .sqlite import match_sql
 
-        return f"{FTS_TABLE} MATCH %s", [match_expression(self.parsed)]
+        # match_sql: each clause also matches the agent keys of agents named by it.
+        sql, params = match_sql(self.parsed)
+        return f"{FTS_TABLE} MATCH {sql}", params
 
     def _condition(self, name, value) -> tuple[str, list] | None:
         from catalogue.models import ArchivalUnit, Document, DocumentAgent
@@ -291,7 +309,7 @@ class FacetEngine:
                 params += condition[1]
         return " AND ".join(parts), params
 
-    def _base(self) -> tuple[str, list]:
+    def _base(self, score: bool = False) -> tuple[str, list]:
         """The published matches (every published document when there is no query) that
         fail at most one filter in force: a facet leaves out only its own filter, so a
         row failing two is counted nowhere, and the set to materialise shrinks."""
@@ -314,11 +332,18 @@ class FacetEngine:
                 f"SELECT m.* FROM {FACETS_TABLE} m WHERE m.status = %s{near}",
                 [self.status, *near_params],
             )
+        from .sqlite import WEIGHTS
+
         match, params = self._match()
+        columns, column_params = "m.*", []
+        if score:
+            # Ranked only where every filter passes: bm25 is the costly part.
+            where, column_params = self._where()
+            columns = f"m.*, CASE WHEN {where} THEN bm25({FTS_TABLE}, {WEIGHTS}) END AS score"
         return (
-            f"SELECT m.* FROM {FTS_TABLE} CROSS JOIN {FACETS_TABLE} m "
+            f"SELECT {columns} FROM {FTS_TABLE} CROSS JOIN {FACETS_TABLE} m "
             f"ON m.document_id = {FTS_TABLE}.rowid WHERE {match} AND m.status = %s{near}",
-            [*params, self.status, *near_params],
+            [*column_params, *params, self.status, *near_params],
         )
 
     # --- counts -------------------------------------------------------------------------
@@ -328,47 +353,87 @@ class FacetEngine:
         the filter state and the catalogue's change stamp."""
         if self.empty:
             return {"total": 0, **{spec.name: [] for spec in specs}}
+        key = self._cache_key("facets", limit=limit)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {STAMP_TABLE} WHERE id = 1")
-            (stamp,) = cursor.fetchone()
-            key = self._cache_key(stamp, limit)
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
             result = self._count(cursor, specs, limit)
         cache.set(key, result, CACHE_SECONDS)
+        for window, ids in self._pages.items():
+            cache.set(self._page_key(*window), ids, CACHE_SECONDS)
         return result
 
-    def _cache_key(self, stamp, limit) -> str:
+    def prefetch_page(self, offset: int, limit: int):
+        """Ask for this page's ids with the counts: the counting statement then ranks
+        the filtered matches it has already materialised, saving a second full-text pass."""
+        if self.can_page():
+            self.window = (int(offset), int(limit))
+
+    def stamp(self) -> int:
+        if not hasattr(self, "_stamp"):
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT value FROM {STAMP_TABLE} WHERE id = 1")
+                (self._stamp,) = cursor.fetchone()
+        return self._stamp
+
+    def _cache_key(self, kind, **extra) -> str:
         state = {
             name: _plain(value)
             for name, value in sorted(self.data.items())
-            if name != "sort" and value
+            if (name != "sort" or kind == "page") and value
         }
-        state["limit"] = limit
+        state.update(extra)
         digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
-        return f"search-facets:{stamp}:{digest}"
+        return f"search-{kind}:{self.stamp()}:{digest}"
+
+    def _page_key(self, offset, limit) -> str:
+        return self._cache_key("page", offset=offset, limit=limit)
 
     def _count(self, cursor, specs, limit) -> dict:
-        base, params = self._base()
-        branches = []
+        # m: the matches failing at most one filter; a: those passing every filter, which
+        # the total and each facet whose own filter is not in force count.
+        ranked = self.window is not None and self.sort == "relevance"
+        base, params = self._base(score=ranked)
         where, where_params = self._where()
-        branches.append(
-            (f"SELECT 'total', NULL, NULL, NULL, count(*) FROM m WHERE {where}", where_params)
-        )
+        params += where_params
+        branches = [("SELECT 'total', NULL, NULL, NULL, count(*) FROM a", [])]
+        if self.window is not None:
+            order = "m.score, m.date, m.time, m.document_id" if ranked else SORTS[self.sort]
+            offset, size = self.window
+            branches.append(
+                (
+                    f"SELECT * FROM (SELECT 'page', m.document_id, NULL, NULL, "
+                    f"row_number() OVER (ORDER BY {order}) FROM a AS m "
+                    f"ORDER BY {order} LIMIT {size} OFFSET {offset})",
+                    [],
+                )
+            )
         for spec in specs:
-            where, where_params = self._where(spec.params)
-            branch = FACET_SQL[spec.name].format(where=where, limit=int(limit))
-            branches.append((f"SELECT * FROM ({branch})", where_params))
-        sql = f"WITH m AS MATERIALIZED ({base}) " + " UNION ALL ".join(b for b, _ in branches)
+            own, own_params = self._where(spec.params)
+            if own_params == where_params and own == where:
+                source, own, own_params = "a AS m", "1 = 1", []
+            else:
+                source = "m"
+            branch = FACET_SQL[spec.name].format(source=source, where=own, limit=int(limit))
+            branches.append((f"SELECT * FROM ({branch})", own_params))
+        sql = (
+            f"WITH m AS MATERIALIZED ({base}), "
+            f"a AS MATERIALIZED (SELECT * FROM m WHERE {where}) "
+            + " UNION ALL ".join(b for b, _ in branches)
+        )
         for _, branch_params in branches:
             params += branch_params
         cursor.execute(sql, params)
         result = {"total": 0, **{spec.name: [] for spec in specs}}
         groups = {spec.name: spec.group for spec in specs}
+        page = []
         for facet, a, b, c, n in cursor.fetchall():
             if facet == "total":
                 result["total"] = n
+                continue
+            if facet == "page":
+                page.append((n, a))
                 continue
             group = groups[facet]
             if facet == "date":
@@ -376,22 +441,38 @@ class FacetEngine:
             row = dict(zip(group, (a, b, c)[: len(group)], strict=True))
             row["n"] = n
             result[facet].append(row)
+        if self.window is not None:
+            self._pages[self.window] = [pk for _, pk in sorted(page)]
         return result
 
     # --- result pages -------------------------------------------------------------------
 
     def can_page(self) -> bool:
-        sort = self.data.get("sort") or "relevance"
-        return sort in SORTS or (sort == "relevance" and self.parsed is not None)
+        return self.sort in SORTS or (self.sort == "relevance" and self.parsed is not None)
 
     def page_ids(self, offset: int, limit: int) -> list[int]:
+        """The ids of one result page: prefetched with the counts, cached, or ranked now."""
+        if self.empty:
+            return []
+        window = (int(offset), int(limit))
+        for (start, size), ids in self._pages.items():
+            # The paginator may shorten the last page it prefetched ("orphans").
+            if start == window[0] and size >= window[1]:
+                return ids[: window[1]]
+        key = self._page_key(*window)
+        ids = cache.get(key)
+        if ids is None:
+            ids = self._page_ids(*window)
+            cache.set(key, ids, CACHE_SECONDS)
+        self._pages[window] = ids
+        return ids
+
+    def _page_ids(self, offset: int, limit: int) -> list[int]:
         from .schema import FTS_TABLE
         from .sqlite import WEIGHTS
 
-        if self.empty:
-            return []
         where, params = self._where()
-        sort = self.data.get("sort") or "relevance"
+        sort = self.sort
         if self.parsed is not None:
             match, match_params = self._match()
             source = f"{FTS_TABLE} CROSS JOIN {FACETS_TABLE} m ON m.document_id = {FTS_TABLE}.rowid"
@@ -432,7 +513,7 @@ def _plain(value):
 def _link_branch(facet: str, through: str, column: str, label_table: str, key: str, label: str):
     return (
         f"SELECT '{facet}', t.{key}, t.{label}, NULL, g.n FROM ("
-        f"SELECT x.{column} v, count(*) n FROM m CROSS JOIN {through} x "
+        f"SELECT x.{column} v, count(*) n FROM {{source}} CROSS JOIN {through} x "
         f"ON x.document_id = m.document_id WHERE {{where}} GROUP BY 1) g "
         f"JOIN {label_table} t ON t.id = g.v ORDER BY g.n DESC, t.{key} LIMIT {{limit}}"
     )
@@ -441,7 +522,8 @@ def _link_branch(facet: str, through: str, column: str, label_table: str, key: s
 def _column_branch(facet: str, column: str, label_table: str, key: str, label: str, order=None):
     return (
         f"SELECT '{facet}', t.{key}, t.{label}, {'t.rank' if order else 'NULL'}, g.n FROM ("
-        f"SELECT m.{column} v, count(*) n FROM m WHERE m.{column} IS NOT NULL AND {{where}} "
+        f"SELECT m.{column} v, count(*) n FROM {{source}} WHERE m.{column} IS NOT NULL "
+        f"AND {{where}} "
         f"GROUP BY 1) g JOIN {label_table} t ON t.id = g.v "
         f"ORDER BY {order or f'g.n DESC, t.{key}'} LIMIT {{limit}}"
     )
@@ -467,13 +549,14 @@ FACET_SQL = {
     "unit": _column_branch("unit", "unit_id", "catalogue_archivalunit", "id", "title"),
     "agent": (
         "SELECT 'agent', g.v, t.authorised_name, g.w, g.n FROM ("
-        "SELECT x.agent_id v, x.role w, count(*) n FROM m CROSS JOIN catalogue_documentagent x "
+        "SELECT x.agent_id v, x.role w, count(*) n FROM {source} "
+        "CROSS JOIN catalogue_documentagent x "
         "ON x.document_id = m.document_id WHERE {where} GROUP BY 1, 2) g "
         "JOIN catalogue_agent t ON t.id = g.v ORDER BY g.n DESC, t.authorised_name, g.w "
         "LIMIT {limit}"
     ),
     "date": (
-        "SELECT 'date', m.date, NULL, NULL, count(*) FROM m "
+        "SELECT 'date', m.date, NULL, NULL, count(*) FROM {source} "
         "WHERE m.date IS NOT NULL AND {where} GROUP BY m.date ORDER BY m.date LIMIT {limit}"
     ),
     "subject": _link_branch(

@@ -29,6 +29,7 @@ class SearchView(TemplateView):
         engine = filterset.engine()
         if engine is not None and engine.can_page():
             results = EngineHits(filterset, engine)
+            engine.prefetch_page((_page_number(data.get("page")) - 1) * PAGE_SIZE, PAGE_SIZE)
         else:
             results = filterset.qs if filterset.is_valid() else Document.objects.none()
         paginator = Paginator(results, PAGE_SIZE)
@@ -74,6 +75,13 @@ class EngineHits:
         ids = self.engine.page_ids(start, window.stop - start)
         documents = self.filterset.queryset.in_bulk(ids)
         return [documents[pk] for pk in ids if pk in documents]
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 def active_filters(filterset, params):
