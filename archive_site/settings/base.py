@@ -162,6 +162,10 @@ CACHES = {
     ),
 }
 LOGIN_RATE_LIMIT_CACHE = "shared"
+# Rendered public document pages, per process in the default cache (0: off). The key
+# follows every change (catalogue/views/documents.py), so this bounds only rows
+# written without save().
+CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "300"))
 
 # Limits on what the catalogue accepts from outside.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))

@@ -123,20 +123,14 @@ class DocumentQuerySet(models.QuerySet):
             )
         )
 
-    def for_public_page(self):
+    def for_public_page(self, *, related: bool = True):
         """The public document page, lean: what it shows and no more, in a fixed number
         of queries. Unlike ``with_public_page`` it skips citations (not shown), the
         verbatim source text and related documents' full rows, and orders each prefetch
         on its own table (the models' default ``document`` orderings join the documents
-        table back in for nothing)."""
-        from .documents import Footnote
-        from .media import DigitalObject
-        from .provenance import DocumentAgent, EventAgent, ProvenanceEvent
-        from .relations import DocumentRelation
-
-        agent = ["agent__id", "agent__authorised_name", "agent__slug", "agent__kind"]
-        linked = ["id", "title", "slug", "status"]
-        return (
+        table back in for nothing). ``related=False``: the row and its card only, for a
+        caller that may not need the rest (``public_page_prefetches()``)."""
+        qs = (
             self.with_card()
             .select_related("import_run")
             .defer(
@@ -148,52 +142,28 @@ class DocumentQuerySet(models.QuerySet):
                 "recipient__biographical_note",
                 "unit__scope_note",
             )
-            .prefetch_related(
-                "caveats",
-                "subjects",
-                Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
-                Prefetch("digital_objects", queryset=DigitalObject.objects.order_by("page_number")),
-                Prefetch(
-                    "agent_roles",
-                    queryset=DocumentAgent.objects.select_related("agent")
-                    .only("document_id", "role", "position_title", "name_as_written", *agent)
-                    .order_by("sequence", "id"),
-                ),
-                Prefetch(
-                    "events",
-                    queryset=ProvenanceEvent.objects.select_related(
-                        "custodian_before", "custodian_after", "publication"
-                    )
-                    .defer("import_run")
-                    .prefetch_related(
-                        Prefetch(
-                            "event_agents",
-                            queryset=EventAgent.objects.select_related("agent")
-                            .only("event_id", "role", *agent)
-                            .order_by("event_id", "id"),
-                        )
-                    )
-                    .order_by("sequence", "id"),
-                ),
-                Prefetch(
-                    "relations",
-                    queryset=DocumentRelation.objects.select_related("target")
-                    .only(
-                        "source_id",
-                        "relation_type",
-                        "target_label",
-                        *(f"target__{name}" for name in linked),
-                    )
-                    .order_by("id"),
-                ),
-                Prefetch(
-                    "incoming_relations",
-                    queryset=DocumentRelation.objects.filter(source__status=PUBLISHED)
-                    .select_related("source")
-                    .only("target_id", *(f"source__{name}" for name in linked))
-                    .order_by("source__date", "source_id"),
-                ),
-            )
+        )
+        return qs.prefetch_related(*public_page_prefetches()) if related else qs
+
+    def with_change_stamps(self):
+        """The newest history record of documents, agents, units and repositories
+        (``stamp_*``): changes anywhere in what a page shows (a linked document
+        withdrawn, an agent renamed) move one of them. Each is a max of a primary key,
+        one index probe, inside the same query."""
+        from .agents import Agent
+        from .documents import Document
+        from .repositories import Repository
+        from .units import ArchivalUnit
+
+        def newest(model):
+            history = model.history.model.objects.order_by("-history_id")
+            return Subquery(history.values("history_id")[:1])
+
+        return self.annotate(
+            stamp_document=newest(Document),
+            stamp_agent=newest(Agent),
+            stamp_unit=newest(ArchivalUnit),
+            stamp_repository=newest(Repository),
         )
 
     def search(self, query: str):
@@ -371,3 +341,57 @@ class DigitalObjectQuerySet(models.QuerySet):
     def public(self):
         """Page images of published documents."""
         return self.filter(document__status=PUBLISHED)
+
+
+def public_page_prefetches() -> list:
+    """What the public document page shows besides its row and card (see
+    ``DocumentQuerySet.for_public_page``), for ``prefetch_related`` or
+    ``prefetch_related_objects``."""
+    from .documents import Footnote
+    from .media import DigitalObject
+    from .provenance import DocumentAgent, EventAgent, ProvenanceEvent
+    from .relations import DocumentRelation
+
+    agent = ["agent__id", "agent__authorised_name", "agent__slug", "agent__kind"]
+    linked = ["id", "title", "slug", "status"]
+    return [
+        "caveats",
+        "subjects",
+        Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
+        Prefetch("digital_objects", queryset=DigitalObject.objects.order_by("page_number")),
+        Prefetch(
+            "agent_roles",
+            queryset=DocumentAgent.objects.select_related("agent")
+            .only("document_id", "role", "position_title", "name_as_written", *agent)
+            .order_by("sequence", "id"),
+        ),
+        Prefetch(
+            "events",
+            queryset=ProvenanceEvent.objects.select_related(
+                "custodian_before", "custodian_after", "publication"
+            )
+            .defer("import_run")
+            .prefetch_related(
+                Prefetch(
+                    "event_agents",
+                    queryset=EventAgent.objects.select_related("agent")
+                    .only("event_id", "role", *agent)
+                    .order_by("event_id", "id"),
+                )
+            )
+            .order_by("sequence", "id"),
+        ),
+        Prefetch(
+            "relations",
+            queryset=DocumentRelation.objects.select_related("target")
+            .only("source_id", "relation_type", "target_label", *(f"target__{n}" for n in linked))
+            .order_by("id"),
+        ),
+        Prefetch(
+            "incoming_relations",
+            queryset=DocumentRelation.objects.filter(source__status=PUBLISHED)
+            .select_related("source")
+            .only("target_id", *(f"source__{n}" for n in linked))
+            .order_by("source__date", "source_id"),
+        ),
+    ]

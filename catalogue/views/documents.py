@@ -1,14 +1,21 @@
 """The document page, its tombstone when withdrawn, and its public history."""
 
-from django.http import Http404
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.generic import DetailView, View
 
 from catalogue.formats import dc, request_base_url
 from catalogue.models import Document, EventType
 from catalogue.models.common import PublicationStatus
+from catalogue.models.querysets import public_page_prefetches
 
 from . import presentation
 
@@ -23,6 +30,10 @@ def tombstone(request, document_id: int, reason: str):
     )
 
 
+def page_cache_seconds() -> int:
+    return int(getattr(settings, "CATALOGUE_PAGE_CACHE_SECONDS", 300))
+
+
 def withdrawn_reason_or_404(pk) -> str:
     withdrawn = (
         Document.objects.withdrawn().filter(pk=pk).values_list("withdrawn_reason", flat=True)
@@ -33,11 +44,23 @@ def withdrawn_reason_or_404(pk) -> str:
 
 
 class DocumentDetailView(DetailView):
+    """The public document page.
+
+    Anonymous visitors' pages are kept rendered in the process's cache
+    (``CATALOGUE_PAGE_CACHE_SECONDS``), keyed by everything they are made from: the
+    document's version and last change, the newest change to any document, agent, unit
+    or repository (so withdrawing a linked document or renaming an agent is seen at
+    once), the site's address, the language and the day (the citation's "accessed"
+    date). The document's own row and status are read on every request first, so a
+    withdrawn or unpublished document is never served from the cache. Signed-in users
+    always get a fresh page.
+    """
+
     template_name = "catalogue/document_detail.html"
     context_object_name = "document"
 
     def get_queryset(self):
-        return Document.objects.published().for_public_page()
+        return Document.objects.published().for_public_page(related=False).with_change_stamps()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -46,7 +69,36 @@ class DocumentDetailView(DetailView):
             return tombstone(request, kwargs["pk"], withdrawn_reason_or_404(kwargs["pk"]))
         if self.object.slug != kwargs.get("slug"):
             return redirect(self.object, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        key = self.cache_key()
+        if key is not None:
+            content = cache.get(key)
+            if content is not None:
+                return HttpResponse(content)
+        prefetch_related_objects([self.object], *public_page_prefetches())
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if key is not None:
+            response.render()
+            cache.set(key, response.content, page_cache_seconds())
+        return response
+
+    def cache_key(self) -> str | None:
+        request, document = self.request, self.object
+        if not page_cache_seconds() or request.GET or request.user.is_authenticated:
+            return None
+        parts = [
+            document.pk,
+            document.version,
+            document.updated_at.isoformat() if document.updated_at else "",
+            document.stamp_document,
+            document.stamp_agent,
+            document.stamp_unit,
+            document.stamp_repository,
+            request_base_url(request),
+            get_language(),
+            timezone.localdate().isoformat(),
+        ]
+        digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+        return f"catalogue:document-page:{document.pk}:{digest}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
