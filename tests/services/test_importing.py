@@ -223,3 +223,29 @@ def test_gc_threshold_is_raised_during_a_run_and_restored_after(monkeypatch):
         run_import(seeds())
     assert seen[0][0] >= 20_000 and seen[0][1:] == before[1:]
     assert gc.get_threshold() == before
+
+
+def test_sqlite_page_cache_is_enlarged_only_while_importing(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite page cache")
+
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    seen = []
+    real = importing.catalogue_documents
+
+    def spy(*args, **kwargs):
+        seen.append(cache_size())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "catalogue_documents", spy)
+    summary = run_import(seeds())
+    assert summary.count("created") == 2
+    assert seen and set(seen) == {-importing.IMPORT_SQLITE_CACHE_KIB}
+    assert cache_size() == before != -importing.IMPORT_SQLITE_CACHE_KIB
