@@ -11,12 +11,12 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
+from . import load
 from .authorities import build_authorities
 from .plan import DocumentPlanner, PlannedDocument
 from .text import file_name, render_text
@@ -44,6 +44,9 @@ class CorpusResult:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     index_seconds: float = 0.0
+    # Rows, index and commit: what a caller waits for.
+    total_seconds: float = 0.0
+    total_cpu_seconds: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
 
@@ -107,8 +110,9 @@ def generate_corpus(
 
     if text_dir is not None:
         text_dir.mkdir(parents=True, exist_ok=True)
-    with transaction.atomic(), _search_triggers_suspended() as index_installed, _big_cache():
-        had_documents = Document.objects.exists()
+    fresh = not Document.objects.exists()
+    with load.sqlite_load_settings(fresh=fresh), transaction.atomic():
+        load.postgres_load_settings()
         prefix = f"corpus:{seed}:"
         if Document.objects.filter(identity_key__startswith=prefix).exists():
             raise CorpusError(
@@ -117,92 +121,78 @@ def generate_corpus(
             )
         lookups = Lookups()
         ensure_vocabulary(lookups)
+        # Authorities go in with the search triggers on: a few hundred rows, and the
+        # triggers keep any index of agents right for a catalogue that had documents.
         result.rows.update(ensure_authorities(auth, lookups))
         writer = CorpusWriter(lookups, text_paths=text_dir is not None)
-        batch: list[PlannedDocument] = []
-        for doc in stream:
-            batch.append(doc)
-            if text_dir is not None:
-                (text_dir / file_name(doc)).write_text(render_text(doc), encoding="utf-8")
-                result.files_written += 1
-            if len(batch) >= batch_size:
-                writer.write(batch)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            writer.write(batch)
-            if progress:
-                progress(len(batch))
-        result.rows.update(writer.counts)
-        result.documents = writer.counts["documents"]
-        result.seconds = time.perf_counter() - started
-        result.cpu_seconds = time.process_time() - cpu_started
-        if index and index_installed:
-            # Inside the transaction: the index commits (or not) with the rows.
+        with load.derived_tables_suspended() as index_installed:
+            with (
+                load.postgres_foreign_keys_checked_once(LOADED_TABLES),
+                load.deferred_indexes(_deferred_tables()),
+            ):
+                batch: list[PlannedDocument] = []
+                for doc in stream:
+                    batch.append(doc)
+                    if text_dir is not None:
+                        (text_dir / file_name(doc)).write_text(render_text(doc), encoding="utf-8")
+                        result.files_written += 1
+                    if len(batch) >= batch_size:
+                        writer.write(batch)
+                        if progress:
+                            progress(len(batch))
+                        batch = []
+                if batch:
+                    writer.write(batch)
+                    if progress:
+                        progress(len(batch))
+            result.rows.update(writer.counts)
+            result.documents = writer.counts["documents"]
+            result.seconds = time.perf_counter() - started
+            result.cpu_seconds = time.process_time() - cpu_started
             index_started = time.perf_counter()
-            sync_search_index(list(writer.ids_by_index.values()), full=not had_documents)
-            result.index_seconds = time.perf_counter() - index_started
-    _refresh_statistics()
+            if index and index_installed:
+                # Inside the transaction: the index commits (or not) with the rows.
+                with load.deferred_indexes(_search_tables()):
+                    sync_search_index(list(writer.ids_by_index.values()), full=not fresh)
+        result.index_seconds = time.perf_counter() - index_started
+    load.analyze()
+    result.total_seconds = time.perf_counter() - started
+    result.total_cpu_seconds = time.process_time() - cpu_started
     return result
 
 
-def _refresh_statistics() -> None:
-    """PostgreSQL plans from table statistics that autovacuum refreshes only some time
-    after a bulk load; measure against the plans production would settle on, not
-    against whenever autovacuum happened to run. (SQLite keeps none unless asked.)"""
+# The tables a corpus fills in bulk, children after their parents.
+LOADED_TABLES = [
+    "catalogue_document",
+    "catalogue_footnote",
+    "catalogue_documentagent",
+    "catalogue_document_caveats",
+    "catalogue_document_subjects",
+    "catalogue_citation",
+    "catalogue_documentrelation",
+    "catalogue_provenanceevent",
+    "catalogue_eventagent",
+]
+
+
+def _deferred_tables() -> list[str]:
+    """Whose secondary indexes are built after the load. On SQLite not the documents'
+    own: reading the wide rows back to build them costs what the inserts save."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        return LOADED_TABLES
+    return LOADED_TABLES[1:]
 
 
-@contextmanager
-def _big_cache():
-    """A larger SQLite page cache for the load: the default 2 MB makes one long
-    transaction spill index pages to the WAL over and over."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-@contextmanager
-def _search_triggers_suspended():
-    """Drop the search index's per-row triggers for the bulk load and put them back.
-
-    The triggers re-index a whole document on every footnote and agent-role insert,
-    i.e. eight or more times per generated document; one pass over the new rows
-    afterwards does the same work once. DDL is transactional on SQLite and PostgreSQL,
-    so a failed load rolls the triggers back in place too.
-    """
+def _search_tables() -> list[str]:
+    """PostgreSQL: the document index's GIN index is built once over the filled table
+    (SQLite's FTS5 table has no secondary indexes)."""
     from django.db import connection
 
     from catalogue.search import schema
 
-    installed = schema.is_installed(connection)
-    if installed:
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                for name, *_rest in schema.SQLITE_TRIGGERS:
-                    cursor.execute(f"DROP TRIGGER IF EXISTS catalogue_search_{name}")
-            elif connection.vendor == "postgresql":
-                for name, _event, table, _action in schema.PG_TRIGGERS:
-                    cursor.execute(f"DROP TRIGGER IF EXISTS catalogue_search_{name} ON {table}")
-    yield installed
-    if installed:
-        schema.install(connection)
+    return [schema.PG_TABLE] if connection.vendor == "postgresql" else []
 
 
 def sync_search_index(ids: list[int], *, full: bool) -> None:
