@@ -4,7 +4,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,7 +14,7 @@ from django.views.generic import DetailView, View
 from catalogue.formats import dc, request_base_url
 from catalogue.models import Document, EventType
 from catalogue.models.common import PublicationStatus
-from catalogue.models.querysets import public_page_prefetches
+from catalogue.models.querysets import load_public_page
 
 from . import presentation
 
@@ -74,7 +73,7 @@ class DocumentDetailView(DetailView):
             content = cache.get(key)
             if content is not None:
                 return HttpResponse(content)
-        prefetch_related_objects([self.object], *public_page_prefetches())
+        load_public_page(self.object)
         response = self.render_to_response(self.get_context_data(object=self.object))
         if key is not None:
             response.render()
