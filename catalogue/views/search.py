@@ -73,8 +73,11 @@ class EngineHits:
             raise TypeError("EngineHits supports slices only")
         start = window.start or 0
         ids = self.engine.page_ids(start, window.stop - start)
-        documents = self.filterset.queryset.in_bulk(ids)
-        return [documents[pk] for pk in ids if pk in documents]
+        # By primary key alone: with ``status = 'published'`` in the query SQLite walks the
+        # status index over every published document. The engine ranks published rows
+        # only; ``is_public`` re-checks each of the page's twenty.
+        documents = Document.objects.with_card().in_bulk(ids)
+        return [documents[pk] for pk in ids if pk in documents and documents[pk].is_public]
 
 
 def _page_number(value) -> int:
