@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, View
@@ -122,6 +123,20 @@ class DocumentDetailView(DetailView):
             or relation.target_label
         ]
         catalogued = next((e for e in events if e.event_type == EventType.CATALOGUED), None)
+        cited_by = list(document.incoming_relations.all())
+        presentation.attach_urls(
+            unit=unit,
+            ancestors=ancestors,
+            agents=[
+                *(role.agent for role in document.agent_roles.all()),
+                *(link.agent for event in events for link in event.event_agents.all()),
+                *(a for a in (document.sender, document.recipient) if a is not None),
+            ],
+            documents=[
+                *(r.target for r in related if r.target is not None),
+                *(r.source for r in cited_by),
+            ],
+        )
         context.update(
             unit=unit,
             ancestors=ancestors,
@@ -132,7 +147,8 @@ class DocumentDetailView(DetailView):
             agents_by_role=roles,
             events=events,
             related=related,
-            cited_by=list(document.incoming_relations.all()),
+            cited_by=cited_by,
+            search_url=reverse("catalogue:search"),
             source_note=presentation.link_phrases(
                 document.source_note, presentation.location_links(unit, ancestors)
             ),
