@@ -68,7 +68,7 @@ def lookup(queryset, name: str):
     live under ``pages/<document id>/``, so their lookup goes through the document's
     index; derivatives are matched on their own columns."""
     parts = name.split("/")
-    if len(parts) == 3 and parts[0] == "pages" and parts[1].isdigit():
+    if len(parts) == 3 and parts[0] == "pages" and parts[1].isascii() and parts[1].isdigit():
         queryset = queryset.filter(document_id=int(parts[1]), image=name)
     else:
         queryset = queryset.filter(Q(image=name) | Q(thumbnail=name) | Q(web_image=name))

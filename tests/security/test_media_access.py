@@ -169,6 +169,9 @@ def test_no_directory_traversal(client, pages, media_root, tmp_path):
         f"/media/{draft}/../../../{published}",
         f"/media/./{draft}",
         f"/media/{draft.replace('/', '%2F')}",
+        # Document ids that are not ids: out of range, other scripts' digits.
+        "/media/pages/99999999999999999999999999/x.png",
+        "/media/pages/%D9%A1%D9%A2/x.png",
     ]
     client.raise_request_exception = False
     for attempt in attempts:
