@@ -23,8 +23,9 @@ to alter it (create, copy, drop, rename) and refuses the rename while a trigger 
 names the dropped table; and a rebuilt table loses its own triggers. Migration 0003
 creates only the document index table; 0009 re-creates both tables in this shape.
 
-SQLite: FTS5 tables ``catalogue_document_search`` (rowid = document id) and
-``catalogue_agent_search`` (rowid = agent id).
+SQLite: FTS5 tables ``catalogue_document_search`` (rowid = document id; the agent keys
+in a fifth column, weighted like the agents' names) and ``catalogue_agent_search``
+(rowid = agent id).
 PostgreSQL: plain tables of the same names keyed by ``rowid``, with the texts and a
 weighted ``tsvector`` under a GIN index (the agent keys are lexemes of the document's
 vector only, not of its texts); a TRUNCATE trigger empties the document index with the
@@ -47,8 +48,9 @@ _DOC_AGENT_IDS = (
 
 def _fields_sql(agg: str, keys: bool) -> str:
     """The four indexed texts of every document ``d``; ``agg`` is the string aggregate;
-    ``keys`` appends the agent keys to ``agents`` (SQLite; PostgreSQL puts them in the
-    vector only, see ``_pg_keys``)."""
+    ``keys`` adds a fifth, ``agent_keys`` (SQLite: its own column, so that snippets of
+    the agents column never show them; PostgreSQL puts them in the vector only, see
+    ``_PG_KEYS``)."""
 
     def joined(expr: str, source: str) -> str:
         return f"COALESCE((SELECT {agg}({expr}, ' ') FROM {source}), '')"
@@ -68,14 +70,16 @@ def _fields_sql(agg: str, keys: bool) -> str:
             "s.authorised_name", "catalogue_agent s WHERE s.id IN (d.sender_id, d.recipient_id)"
         )
     )
-    if keys:
-        agents += " || ' ' || " + joined(
-            f"char({AGENT_MARK}) || k.id", f"({_DOC_AGENT_IDS}) k WHERE k.id IS NOT NULL"
-        )
-    return (
+    fields = (
         f"COALESCE(d.title, '') AS title, COALESCE(d.text, '') AS body, "
         f"{notes} AS notes, {agents} AS agents"
     )
+    if keys:
+        fields += ", " + joined(
+            f"char({AGENT_MARK}) || k.id", f"({_DOC_AGENT_IDS}) k WHERE k.id IS NOT NULL"
+        )
+        fields += " AS agent_keys"
+    return fields
 
 
 def _agent_names_sql(agg: str) -> str:
@@ -91,7 +95,7 @@ def _agent_names_sql(agg: str) -> str:
 _TOKENIZE = "tokenize = 'porter unicode61 remove_diacritics 2'"
 SQLITE_TABLE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    f"title, body, notes, agents, {_TOKENIZE})"
+    f"title, body, notes, agents, agent_keys, {_TOKENIZE})"
 )
 SQLITE_AGENT_TABLE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {AGENT_TABLE} USING fts5(names, {_TOKENIZE})"
@@ -103,7 +107,7 @@ def sqlite_refresh(condition: str) -> str:
     return (
         f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
         f"(SELECT d.id FROM catalogue_document d WHERE {condition});\n"
-        f"INSERT INTO {FTS_TABLE} (rowid, title, body, notes, agents) "
+        f"INSERT INTO {FTS_TABLE} (rowid, title, body, notes, agents, agent_keys) "
         f"SELECT d.id, {_fields_sql('group_concat', keys=True)} FROM catalogue_document d "
         f"WHERE {condition};"
     )

@@ -15,8 +15,8 @@ from .schema import (
     sqlite_statements,
 )
 
-# bm25 column weights: title, body, notes (footnotes, source note), agents.
-WEIGHTS = "10.0, 1.0, 0.5, 4.0"
+# bm25 column weights: title, body, notes (footnotes, source note), agents, agent keys.
+WEIGHTS = "10.0, 1.0, 0.5, 4.0, 4.0"
 SNIPPET_TOKENS = 32
 
 

@@ -240,3 +240,12 @@ def test_site_search_and_api_find_documents_by_a_variant(client, drafted):
     api = client.get("/api/v1/documents/", {"q": "akalovskii"})
     assert api.status_code == 200
     assert {row["id"] for row in api.json()["results"]} == {doc.pk for doc in docs}
+
+
+def test_snippets_from_the_agents_column_never_show_agent_keys(drafted):
+    """A match on an authorised name or a name as written can show the agents column."""
+    agent, docs, _other = drafted
+    snippets = get_backend().snippets([doc.pk for doc in docs], "akalovsky")
+    assert snippets
+    assert all("Akalovsky" in str(text) for text in snippets.values())
+    assert all(chr(schema.AGENT_MARK) not in str(text) for text in snippets.values())
