@@ -1,11 +1,11 @@
 """Agent pages: the authority record and every published document the agent is in."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
-from catalogue.models import Agent, AgentRole, Document, DocumentAgent
+from catalogue.models import Agent, AgentRole, DocumentAgent
 
 from . import presentation
 
@@ -63,19 +63,20 @@ class AgentDetailView(DetailView):
             },
         )
         role_counts = {role: counts[f"role_{i}"] for i, role in enumerate(labels)}
-        # Driven from the agent's links (an IN list), not from every published document.
-        documents = (
-            Document.objects.published()
-            .filter(pk__in=links.values("document_id"))
-            .order_by("date", "time", "id")
+        # The page's document ids from the agent's own links (an index on agent, then
+        # a sort of its rows), not a walk of every published document by date.
+        document_ids = (
+            links.order_by("document__date", "document__time", "document_id")
+            .values_list("document_id", flat=True)
+            .distinct()
         )
-        paginator = Paginator(documents.values("pk"), self.DOCUMENTS_PER_PAGE)
+        paginator = Paginator(document_ids, self.DOCUMENTS_PER_PAGE)
         paginator.count = counts["total"]  # known already: spare the paginator's COUNT
         page = paginator.get_page(self.request.GET.get("page"))
         # Only the columns the lists show: a document row carries two copies of its
         # text (~30 KB each).
         rows = list(
-            links.filter(document__in=Subquery(page.object_list))
+            links.filter(document__in=list(page.object_list))
             .select_related("document")
             .only(
                 "document_id",
@@ -93,14 +94,32 @@ class AgentDetailView(DetailView):
             if role_counts[role]:
                 by_role[labels[role]] = {"count": role_counts[role], "entries": []}
         timeline: dict = {}
+        # Each line's text is put together here, once: with a hundred documents listed
+        # twice, template lookups and filters were most of the page's time.
         for row in rows:
-            row.url = document_url(row.document_id, row.document.slug)
+            document = row.document
+            row.url = document_url(row.document_id, document.slug)
+            date = document.display_date
+            notes = [date]
+            if row.position_title:
+                notes.append(f"as {row.position_title}")
+            if row.name_as_written and row.name_as_written != agent.authorised_name:
+                notes.append(f"named “{row.name_as_written}”")
+            row.note = " · ".join(notes)
             label = labels.get(row.role, row.role)
             by_role.setdefault(label, {"count": 0, "entries": []})["entries"].append(row)
             entry = timeline.setdefault(
-                row.document_id, {"document": row.document, "url": row.url, "roles": []}
+                row.document_id,
+                {
+                    "title": document.title,
+                    "url": row.url,
+                    "when": f"{date}, {document.time_text}" if document.time_text else date,
+                    "roles": [],
+                },
             )
-            entry["roles"].append(label)
+            entry["roles"].append(label.lower())
+        for entry in timeline.values():
+            entry["roles"] = ", ".join(entry["roles"])
         names = [n for n in agent.names.all() if n.name != agent.authorised_name]
         context.update(
             roles_by_role=by_role,

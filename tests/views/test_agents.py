@@ -8,9 +8,9 @@ from tests.factories import AgentFactory, AgentNameFactory, DocumentAgentFactory
 from .conftest import enrich, parse
 
 # Merged-record check, the agent, its names, identifiers and positions, the document
-# and per-role counts (one aggregate), and one page of the agent's document links.
+# and per-role counts (one aggregate), the page's document ids, and their links.
 # (6 before the page was paginated: it loaded every document, without the counts.)
-AGENT_PAGE_QUERIES = 7
+AGENT_PAGE_QUERIES = 8
 
 
 def test_agent_page_shows_names_positions_and_documents_by_role(client, world):
