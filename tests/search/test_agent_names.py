@@ -249,3 +249,32 @@ def test_snippets_from_the_agents_column_never_show_agent_keys(drafted):
     assert snippets
     assert all("Akalovsky" in str(text) for text in snippets.values())
     assert all(chr(schema.AGENT_MARK) not in str(text) for text in snippets.values())
+
+
+def test_migration_replaces_an_old_shaped_sqlite_index(drafted):
+    """Session-1 databases have a four-column index with variant names in documents'
+    rows and no agent index: 0009 + post_migrate leave the new shape, filled."""
+    from importlib import import_module
+
+    if connection.vendor != "sqlite":
+        pytest.skip("FTS5 table shape")
+    agent, docs, _other = drafted
+    AgentNameFactory(agent=agent, name="Akalovskii")
+    with connection.cursor() as cursor:
+        schema.uninstall(connection)
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {schema.FTS_TABLE} USING fts5(title, body, notes, agents)"
+        )
+    editor = type("Editor", (), {"connection": connection})()
+    import_module("catalogue.migrations.0009_import_indexing").recreate_search_tables(None, editor)
+    ensure_search_index(sender=None, plan=[("catalogue", "0009_import_indexing")])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {schema.FTS_TABLE} LIMIT 1")
+        assert [c[0] for c in cursor.description] == [
+            "title",
+            "body",
+            "notes",
+            "agents",
+            "agent_keys",
+        ]
+    assert ids("akalovskii") == {doc.pk for doc in docs}
