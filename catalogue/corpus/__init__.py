@@ -152,6 +152,7 @@ def generate_corpus(
             index_started = time.perf_counter()
             if index and index_installed:
                 # Inside the transaction: the index commits (or not) with the rows.
+                load.analyze(LOADED_TABLES)
                 with load.deferred_indexes(_search_tables()):
                     sync_search_index(list(writer.ids_by_index.values()), full=not fresh)
         result.index_seconds = time.perf_counter() - index_started

@@ -1,11 +1,12 @@
 """Write a planned corpus into the database in batches, with no per-row queries.
 
-Authority rows (repositories, units, agents) are few and go through ``bulk_create``.
-Documents and their many child rows (footnotes, roles, events, event agents,
-citations, relations, M2M links) are inserted with one ``executemany`` per table per
-batch of 2,000 documents, against ids reserved up front: building a model instance
-per row, and compiling ``bulk_create``'s 22-row statements (SQLite's 999-parameter
-limit over Document's columns), cost more than the inserts themselves.
+Authority rows (repositories, units, agents) are few and go through ``bulk_create``
+(their ``save()``-derived fields, slugs, normalised names and tree paths, are set
+here the same way). Documents and their many child rows (footnotes, roles, events,
+event agents, citations, relations, M2M links) are built as tuples against ids
+reserved up front and appended per table per batch by ``RowSink``: ``executemany`` on
+SQLite, ``COPY`` on PostgreSQL. A model instance per row, and ``bulk_create``'s
+statement compilation and RETURNING, cost more than the inserts themselves.
 """
 
 from __future__ import annotations

@@ -87,5 +87,10 @@ class Command(BaseCommand):
             f"{'into ' + ' and '.join(where) if where else ''} in {result.seconds:.1f} s "
             f"({result.documents_per_second:,.0f} documents/s; "
             f"{result.documents / cpu if cpu else 0:,.0f}/s of CPU time); "
-            f"search index {result.index_seconds:.1f} s."
+            f"search index {result.index_seconds:.1f} s"
+            + (
+                f"; {result.total_seconds:.1f} s in all ({result.total_cpu_seconds:.1f} s of CPU)."
+                if result.total_seconds
+                else "."
+            )
         )
