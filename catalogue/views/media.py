@@ -68,8 +68,10 @@ def lookup(queryset, name: str):
     live under ``pages/<document id>/``, so their lookup goes through the document's
     index; derivatives are matched on their own columns."""
     parts = name.split("/")
-    if len(parts) == 3 and parts[0] == "pages" and parts[1].isascii() and parts[1].isdigit():
-        queryset = queryset.filter(document_id=int(parts[1]), image=name)
+    document_id = parts[1] if len(parts) == 3 and parts[0] == "pages" else ""
+    # At most 18 ASCII digits: a longer number overflows the id column (a 500 on SQLite).
+    if document_id.isascii() and document_id.isdigit() and len(document_id) <= 18:
+        queryset = queryset.filter(document_id=int(document_id), image=name)
     else:
         queryset = queryset.filter(Q(image=name) | Q(thumbnail=name) | Q(web_image=name))
     fields = [field for role in ROLES for field in role]
