@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef
+from django.db.models.lookups import IsNull
 
 from catalogue.models import (
     Agent,
@@ -133,15 +134,13 @@ class DocumentFilterSet(django_filters.FilterSet):
             if "rank" in queryset.query.annotations:
                 return queryset.order_by("-rank", "date", "time", "pk")
             return queryset
-        # Undated documents and unstated times last on every database.
+        # Undated documents and unstated times last on every database, in the form the
+        # document_date_order(_desc) indexes hold (SQLite cannot index NULLS LAST).
+        undated, untimed = IsNull(F("date"), True).asc(), IsNull(F("time"), True).asc()
         if value == "date":
-            return queryset.order_by(
-                F("date").asc(nulls_last=True), F("time").asc(nulls_last=True), "pk"
-            )
+            return queryset.order_by(undated, "date", untimed, "time", "pk")
         if value == "-date":
-            return queryset.order_by(
-                F("date").desc(nulls_last=True), F("time").desc(nulls_last=True), "-pk"
-            )
+            return queryset.order_by(undated, "-date", untimed, "-time", "-pk")
         if value == "title":
             return queryset.order_by("title", "pk")
         return queryset

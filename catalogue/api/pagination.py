@@ -3,16 +3,24 @@
 DRF's CursorPagination positions on the first ordering column only and cannot take a
 NULL there, so ordering documents by their (nullable) date needed an expression,
 which no index serves: a date-ordered page cost seconds at 100,000 documents. Here
-the cursor carries the whole key of the last row, NULLs included (they sort first
-ascending, last descending, on every database), so each page is an index range scan:
-stable under inserts, no COUNT(*), the same cost at any depth.
+the cursor carries the whole key of the last row, NULLs included, so each page walks
+an index in order: stable under inserts, no COUNT(*).
+
+A nullable column sorts its NULLs last in either direction (undated documents after
+the dated ones, oldest or newest first, as on the public site). That order is not a
+plain column order on any database (SQLite puts NULLs first, PostgreSQL last, and
+SQLite cannot index ``NULLS LAST``), so a nullable column is ordered by the key
+``(column IS NULL, column)``, which an expression index serves on both (see the
+document indexes ``document_date_order``/``document_date_order_desc``).
 """
 
 import base64
 import datetime
 import json
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q
+from django.db.models.lookups import IsNull
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -22,19 +30,40 @@ NOTHING = Q(pk__in=[])
 
 
 def _after(key):
-    """Rows strictly after ``key`` (a list of (field, value, descending))."""
+    """Rows strictly after ``key``, a list of ``(field, value, descending,
+    nulls_first)`` in walking order; ``nulls_first`` is ``None`` for a NOT NULL column."""
     if not key:
         return NOTHING
-    (field, value, descending), rest = key[0], key[1:]
+    (field, value, descending, nulls_first), rest = key[0], key[1:]
     tail = _after(rest)
+    beyond = Q(**{f"{field}__{'lt' if descending else 'gt'}": value})
+    if nulls_first is None:
+        return beyond | (Q(**{field: value}) & tail)
     null, not_null = Q(**{f"{field}__isnull": True}), Q(**{f"{field}__isnull": False})
-    if not descending:  # ascending, NULLs first
+    if nulls_first:
         if value is None:
             return not_null | (null & tail)
-        return Q(**{f"{field}__gt": value}) | (Q(**{field: value}) & tail)
-    if value is None:  # descending, NULLs last
+        return beyond | (Q(**{field: value}) & tail)
+    if value is None:
         return null & tail
-    return Q(**{f"{field}__lt": value}) | null | (Q(**{field: value}) & tail)
+    return beyond | null | (Q(**{field: value}) & tail)
+
+
+def _order_by(name, descending, nulls_first):
+    """ORDER BY terms of one column: plain for a NOT NULL column, else its IS NULL
+    flag first, in the form the indexes are built on."""
+    column = F(name).desc() if descending else F(name).asc()
+    if nulls_first is None:
+        return [column]
+    flag = IsNull(F(name), True)
+    return [flag.desc() if nulls_first else flag.asc(), column]
+
+
+def _nullable(model, name) -> bool:
+    try:
+        return model._meta.get_field(name).null
+    except FieldDoesNotExist:
+        return True  # an annotation: assume the worst
 
 
 def _plain(value):
@@ -58,15 +87,17 @@ class CataloguePagination(BasePagination):
         self.fields = [(c.lstrip("-"), c.startswith("-")) for c in columns]
         cursor = self._decode(request.query_params.get(self.cursor_query_param))
         backwards = bool(cursor and cursor["r"])
-        walk = [(name, desc != backwards) for name, desc in self.fields]
-        order = [
-            F(name).desc(nulls_last=True) if desc else F(name).asc(nulls_first=True)
-            for name, desc in walk
+        # (name, descending, nulls_first) in walking order: NULLs come last going
+        # forwards in either direction, so first when walking back.
+        walk = [
+            (name, desc != backwards, backwards if _nullable(queryset.model, name) else None)
+            for name, desc in self.fields
         ]
-        queryset = queryset.order_by(*order)
+        queryset = queryset.order_by(*(term for column in walk for term in _order_by(*column)))
         if cursor is not None:
             key = [
-                (name, value, desc) for (name, desc), value in zip(walk, cursor["k"], strict=True)
+                (name, value, desc, nulls_first)
+                for (name, desc, nulls_first), value in zip(walk, cursor["k"], strict=True)
             ]
             queryset = queryset.filter(_after(key))
         rows = list(queryset[: self.page_size + 1])

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -211,6 +213,24 @@ class Document(models.Model):
             models.Index(fields=["doc_type", "status"], name="document_type_status"),
             models.Index(fields=["classification", "status"], name="document_class_status"),
             models.Index(fields=["unit", "status"], name="document_unit_status"),
+            # The API's date orders, undated (and untimed) last both ways: see
+            # catalogue/api/pagination.py.
+            models.Index(
+                IsNull(F("date"), True),
+                F("date"),
+                IsNull(F("time"), True),
+                F("time"),
+                F("id"),
+                name="document_date_order",
+            ),
+            models.Index(
+                IsNull(F("date"), True),
+                F("date").desc(),
+                IsNull(F("time"), True),
+                F("time").desc(),
+                F("id").desc(),
+                name="document_date_order_desc",
+            ),
         ]
 
     def __str__(self):
