@@ -44,6 +44,11 @@ class DigitalObject(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "page_number"], name="page_unique_number")
         ]
+        # Media requests find derivatives by their stored name.
+        indexes = [
+            models.Index(fields=["thumbnail"], name="page_thumbnail_name"),
+            models.Index(fields=["web_image"], name="page_web_image_name"),
+        ]
 
     def __str__(self):
         return f"Page {self.page_number} of document {self.document_id}"

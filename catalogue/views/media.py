@@ -72,6 +72,10 @@ def lookup(queryset, name: str):
     # At most 18 ASCII digits: a longer number overflows the id column (a 500 on SQLite).
     if document_id.isascii() and document_id.isdigit() and len(document_id) <= 18:
         queryset = queryset.filter(document_id=int(document_id), image=name)
+    elif name.startswith(DigitalObject._meta.get_field("thumbnail").upload_to):
+        queryset = queryset.filter(thumbnail=name)
+    elif name.startswith(DigitalObject._meta.get_field("web_image").upload_to):
+        queryset = queryset.filter(web_image=name)
     else:
         queryset = queryset.filter(Q(image=name) | Q(thumbnail=name) | Q(web_image=name))
     fields = [field for role in ROLES for field in role]
