@@ -95,3 +95,12 @@ def _rest_framework():
     from django.conf import settings
 
     return settings.REST_FRAMEWORK
+
+
+def test_staff_stream_is_byte_for_byte_the_backup_file(staff_client, catalogue, tmp_path):
+    from django.core.management import call_command
+
+    call_command("export_catalogue", str(tmp_path), verbosity=0)
+    response = staff_client.get(export("documents"))
+    assert b"".join(response.streaming_content) == (tmp_path / "documents.ndjson").read_bytes()
+    assert (tmp_path / "documents.ndjson").read_bytes().count(b"\n") == m.Document.objects.count()
