@@ -115,9 +115,20 @@ def discover(paths: Iterable[str]) -> list[Source]:
     a path that matches nothing becomes a source that fails with that reason."""
     sources: list[Source] = []
     seen: set[str] = set()
+    real_dirs: dict[Path, str] = {}
+
+    def real(fs_path: Path) -> str:
+        # realpath() of each file walks every component of its path (an lstat each);
+        # the directory's is resolved once, and the file's own name only if a link.
+        if fs_path.is_symlink():
+            return os.path.realpath(fs_path)
+        parent = fs_path.parent
+        if parent not in real_dirs:
+            real_dirs[parent] = os.path.realpath(parent)
+        return os.path.join(real_dirs[parent], fs_path.name)
 
     def add(path: str, fs_path: Path):
-        key = os.path.realpath(fs_path)
+        key = real(fs_path)
         if key not in seen:
             seen.add(key)
             sources.append(Source(path=path, fs_path=fs_path))

@@ -447,3 +447,58 @@ def test_units_written_in_bulk_have_tree_paths_and_import_history():
     }
     assert {h.history_change_reason for h in history} == {f"Import run {run.pk}"}
     assert {h.tree_path for h in history} == set(new_units.values_list("tree_path", flat=True))
+
+
+def test_repeated_keys_interleaved_in_a_batch_apply_in_file_order():
+    telegram = TELEGRAM.read_bytes()
+    texts = [
+        parse(TELEGRAM),
+        parse(TELCON),
+        parse(TELEGRAM, telegram.replace(b"Kuznetsov smiled.", b"He left.")),
+        parse(TELEGRAM, telegram.replace(b"Kuznetsov smiled.", b"He stayed.")),
+        parse(TELCON),
+    ]
+    results = catalogue_documents(texts, import_run=ImportRunFactory())
+    outcomes = [outcome for _d, outcome in results]
+    assert outcomes == ["created", "created", "updated", "updated", "unchanged"]
+    assert results[0][0].pk == results[2][0].pk == results[3][0].pk != results[1][0].pk
+    assert results[4][0].pk == results[1][0].pk
+    telegram_doc = m.Document.objects.get(pk=results[0][0].pk)
+    assert "He stayed." in telegram_doc.text and telegram_doc.version == 3
+    history = list(telegram_doc.history.order_by("history_id"))
+    assert [h.history_type for h in history] == ["+", "~", "~"]
+    assert ["He stayed." in h.text for h in history] == [False, False, True]
+
+
+def test_update_writes_what_save_would_and_frees_footnotes_cited_elsewhere():
+    first_run, second_run = ImportRunFactory(), ImportRunFactory()
+    doc, _ = store(TELEGRAM, first_run)
+    other, _ = store(TELCON, first_run)
+    footnote = doc.footnotes.first()
+    citing = m.Citation.objects.filter(document=other).first()
+    citing.footnote = footnote
+    citing.save()
+    relation = m.DocumentRelation.objects.create(
+        source=other, relation_type=m.RelationType.REFERS_TO, target_label="x", footnote=footnote
+    )
+    stored = m.Document.objects.get(pk=doc.pk)
+    changed = TELEGRAM.read_bytes().replace(b"Kuznetsov smiled.", b"He left.")
+
+    updated, outcome = store(TELEGRAM, second_run, data=changed)
+
+    assert outcome == "updated"
+    fresh = m.Document.objects.get(pk=doc.pk)
+    assert fresh.version == stored.version + 1
+    assert fresh.updated_at > stored.updated_at and fresh.created_at == stored.created_at
+    assert fresh.slug == stored.slug and fresh.raw_text == changed.decode()
+    last = fresh.history.order_by("history_id").last()
+    assert (last.history_type, last.history_channel, last.history_import_run_id) == (
+        "~",
+        m.ChangeChannel.IMPORT,
+        second_run.pk,
+    )
+    assert last.version == fresh.version and last.text == fresh.text
+    citing.refresh_from_db()
+    relation.refresh_from_db()
+    assert citing.footnote_id is None and relation.footnote_id is None
+    assert fresh.footnotes.count() == stored.footnotes.count()

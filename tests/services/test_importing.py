@@ -249,3 +249,23 @@ def test_sqlite_page_cache_is_enlarged_only_while_importing(monkeypatch):
     assert summary.count("created") == 2
     assert seen and set(seen) == {-importing.IMPORT_SQLITE_CACHE_KIB}
     assert cache_size() == before != -importing.IMPORT_SQLITE_CACHE_KIB
+
+
+def test_discover_names_each_file_once_through_links_and_relative_paths(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_bytes(TELEGRAM.read_bytes())
+    (texts / "b.txt").write_bytes(TELCON.read_bytes())
+    (tmp_path / "linked").symlink_to(texts, target_is_directory=True)
+    (tmp_path / "alias.txt").symlink_to(texts / "a.txt")
+
+    sources = discover(
+        [
+            str(texts),
+            str(tmp_path / "linked"),
+            str(tmp_path / "linked" / ".." / "texts" / "b.txt"),
+            str(tmp_path / "alias.txt"),
+        ]
+    )
+
+    assert [s.path for s in sources] == [str(texts / "a.txt"), str(texts / "b.txt")]

@@ -40,6 +40,30 @@ def parsed_date(parsed: ParsedDate | None) -> tuple[dt.date | None, str]:
     return value, parsed.precision
 
 
+_FOREIGN_KEYS = {
+    name: Document._meta.get_field(name)
+    for name in (
+        "collection",
+        "doc_type",
+        "sender",
+        "recipient",
+        "unit",
+        "classification",
+        "import_run",
+    )
+}
+
+
+def relate(document: Document, name: str, obj) -> None:
+    """``document.<name> = obj`` for a fresh in-memory row: the id and the cached
+    object, what the descriptor sets, without its per-assignment checks (router,
+    type), which cost ~7 % of storing a batch. ``obj`` comes from the run's own
+    context, of the right model and database."""
+    field = _FOREIGN_KEYS[name]
+    document.__dict__[field.attname] = None if obj is None else obj.pk
+    field.set_cached_value(document, obj)
+
+
 @dataclass
 class Plan:
     """Everything one document will be written as, resolved against the context."""
@@ -129,12 +153,14 @@ class Builder:
         document.title = cut(title, 500)
         if not document.slug:  # what save() would derive; bulk inserts skip save()
             document.slug = slugify(document.title)[:120] or "document"
-        document.collection = ctx.collection(
-            parsed.collection, as_written=parsed.collection_as_written
+        relate(
+            document,
+            "collection",
+            ctx.collection(parsed.collection, as_written=parsed.collection_as_written),
         )
-        document.doc_type = ctx.doc_type(parsed.doc_type, parsed.doc_type_label)
-        document.sender = self.agent(parsed.sender, title)
-        document.recipient = self.agent(parsed.recipient, title)
+        relate(document, "doc_type", ctx.doc_type(parsed.doc_type, parsed.doc_type_label))
+        relate(document, "sender", self.agent(parsed.sender, title))
+        relate(document, "recipient", self.agent(parsed.recipient, title))
         document.place = cut(parsed.place, 200)
         document.date = date
         document.date_precision = precision
@@ -149,8 +175,8 @@ class Builder:
         document.text = parsed.body
         document.raw_text = parsed.raw_text
         document.source_note = note.raw if note else ""
-        document.unit = unit
-        document.classification = classification
+        relate(document, "unit", unit)
+        relate(document, "classification", classification)
         document.received_text = cut(note.received if note else "", 300)
         document.received_time = note.received_time if note else None
         document.transmission_note = " ".join(transmission)
@@ -162,7 +188,7 @@ class Builder:
         document.identity_key = cut(parsed.identity_key, 500)
         document.source_file = cut(parsed.source_file, 500)
         document.source_checksum = cut(parsed.checksum, 64)
-        document.import_run = self.import_run
+        relate(document, "import_run", self.import_run)
         if self.publish and document.status != PublicationStatus.PUBLISHED:
             document.status = PublicationStatus.PUBLISHED
             document.published_at = timezone.now()

@@ -97,6 +97,23 @@ _IDENTITY_TYPES = {
 }
 
 
+def _memoised(adapt):
+    """A batch's timestamps are a handful of values (the run's ``now``) repeated on
+    every row; adapting each again (time-zone checks, formatting) is wasted work."""
+    seen = {}
+
+    def prepare(value):
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = result = adapt(value)
+            return result
+        except TypeError:  # unhashable: adapt as is
+            return adapt(value)
+
+    return prepare
+
+
 def _preparers(fields):
     """One db-value function per field (None: the Python value is already db-ready).
     Bound to the real connection, not the ``django.db.connection`` proxy, whose every
@@ -113,7 +130,7 @@ def _preparers(fields):
         elif kind == "TimeField":
             out.append(ops.adapt_timefield_value)
         elif kind == "DateTimeField":
-            out.append(ops.adapt_datetimefield_value)
+            out.append(_memoised(ops.adapt_datetimefield_value))
         elif kind == "JSONField":
             # What JSONField.get_db_prep_save does for plain Python values.
             out.append(
@@ -176,6 +193,71 @@ def insert_returning_ids(model: type[models.Model], objs: list[models.Model]):
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = connection.alias
+
+
+def update_objects(model: type[models.Model], objs: list[models.Model]):
+    """``save()`` of existing rows without compiling each value: every concrete field
+    written (``auto_now`` set as save() sets it), one UPDATE per row in one
+    ``executemany``; sends no signals (the caller writes the history rows)."""
+    if not objs:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False):
+            for obj in objs:
+                setattr(obj, field.attname, now)
+    make = _row_maker(_preparers(fields))
+    read = attrgetter(*(f.attname for f in fields))
+    update_rows(
+        model,
+        tuple(f.column for f in fields),
+        [(*make(list(read(obj))), obj.pk) for obj in objs],
+    )
+
+
+def delete_children(document_ids: list[int]):
+    """Delete what an import writes under these documents (footnotes, roles, events and
+    their agents, relations, citations, caveat links), a DELETE per table with no
+    collector: these tables have no history, no signals and nothing cascading from
+    them except what is deleted here first, and rows of other documents pointing at
+    the footnotes (``SET_NULL``) are set to NULL as the collector would."""
+    from catalogue.models import (
+        Citation,
+        Document,
+        DocumentAgent,
+        DocumentRelation,
+        EventAgent,
+        Footnote,
+        ProvenanceEvent,
+    )
+
+    if not document_ids:
+        return
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(document_ids))
+
+    def table(model):
+        return qn(model._meta.db_table)
+
+    footnotes = f"SELECT id FROM {table(Footnote)} WHERE document_id IN ({marks})"
+    events = f"SELECT id FROM {table(ProvenanceEvent)} WHERE document_id IN ({marks})"
+    statements = [
+        f"DELETE FROM {table(DocumentRelation)} WHERE source_id IN ({marks})",
+        f"DELETE FROM {table(Citation)} WHERE document_id IN ({marks})",
+        f"DELETE FROM {table(EventAgent)} WHERE event_id IN ({events})",
+        f"DELETE FROM {table(ProvenanceEvent)} WHERE document_id IN ({marks})",
+        f"DELETE FROM {table(DocumentAgent)} WHERE document_id IN ({marks})",
+        f"UPDATE {table(Citation)} SET footnote_id = NULL WHERE footnote_id IN ({footnotes})",
+        f"UPDATE {table(DocumentRelation)} SET footnote_id = NULL "
+        f"WHERE footnote_id IN ({footnotes})",
+        f"DELETE FROM {table(Footnote)} WHERE document_id IN ({marks})",
+        f"DELETE FROM {table(Document.caveats.through)} WHERE document_id IN ({marks})",
+    ]
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, document_ids)
 
 
 def insert_history(objs, *, history_type: str = "+", extra: dict):
