@@ -1,4 +1,4 @@
-"""Fast facet counting and result pages for the public search on SQLite.
+"""Fast facet counting and result pages for the public search (SQLite and PostgreSQL).
 
 Why a separate table: ``catalogue_document`` rows carry the full text and raw text
 (~14 KB each), so the foreign keys after them live in SQLite overflow pages and reading
@@ -18,6 +18,11 @@ matches that pass every filter.
 on replaces with a random one, so cached counts keyed by it can never outlive a change
 (random rather than a counter: a rolled-back write restores the old value *and* the old
 state, and a later write never reuses a value that was cached for other data).
+
+PostgreSQL has the same table, stamp and statement (its triggers in ``facets_pg.py``):
+the matches come from the tsvector table's GIN index, ``ts_rank`` scores only the rows
+passing every filter, and the grouped passes read the narrow rows instead of the wide
+document rows (whose texts are TOASTed, but whose heap rows are still ~10× wider).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
+
+from . import facets_pg
 
 FACETS_TABLE = "catalogue_document_facets"
 STAMP_TABLE = "catalogue_search_stamp"
@@ -120,8 +127,19 @@ def _trigger_name(name: str) -> str:
     return f"catalogue_facets_{name}"
 
 
+VENDORS = ("sqlite", "postgresql")
+
+
+def _bump(conn) -> str:
+    return facets_pg.BUMP if conn.vendor == "postgresql" else _BUMP
+
+
 def install(conn) -> bool:
-    """Create the tables and (re)create the triggers; False off SQLite."""
+    """Create the tables and (re)create the triggers; False off SQLite and PostgreSQL."""
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            facets_pg.install(cursor)
+        return True
     if conn.vendor != "sqlite":
         return False
     with conn.cursor() as cursor:
@@ -136,6 +154,10 @@ def install(conn) -> bool:
 
 
 def drop_triggers(conn):
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            facets_pg.drop_triggers(cursor)
+        return
     if conn.vendor != "sqlite":
         return
     with conn.cursor() as cursor:
@@ -147,7 +169,9 @@ def rebuild(conn) -> int:
     with conn.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FACETS_TABLE}")
         cursor.execute(f"INSERT INTO {FACETS_TABLE} ({_COLUMNS}) {_ROW}")
-        cursor.execute(_BUMP)
+        cursor.execute(_bump(conn))
+        if conn.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {FACETS_TABLE}")
         cursor.execute(f"SELECT count(*) FROM {FACETS_TABLE}")
         return cursor.fetchone()[0]
 
@@ -158,9 +182,9 @@ _INSTALLED: set[str] = set()
 def is_installed(conn) -> bool:
     """Whether the facet table exists; once seen, remembered for the database file (it
     is only ever created, by ``post_migrate``), so a request does not ask each time."""
-    if conn.vendor != "sqlite":
+    if conn.vendor not in VENDORS:
         return False
-    name = str(conn.settings_dict["NAME"])
+    name = f"{conn.vendor}:{conn.settings_dict['NAME']}"
     if name not in _INSTALLED and FACETS_TABLE in conn.introspection.table_names():
         _INSTALLED.add(name)
     return name in _INSTALLED
@@ -238,10 +262,13 @@ class FacetEngine:
         self.sort = self.data.get("sort") or "relevance"
         self.window = None
         self._pages = {}
+        self.pg = connection.vendor == "postgresql"
+        # SQLite: CROSS JOIN fixes the join order; PostgreSQL's CROSS JOIN takes no ON.
+        self._join = "JOIN" if self.pg else "CROSS JOIN"
 
     @classmethod
     def for_filterset(cls, filterset) -> FacetEngine | None:
-        if connection.vendor != "sqlite" or not filterset.is_valid():
+        if connection.vendor not in VENDORS or not filterset.is_valid():
             return None
         active = {name for name, value in filterset.form.cleaned_data.items() if value}
         if active - SUPPORTED or not is_installed(connection):
@@ -252,11 +279,46 @@ class FacetEngine:
 
     def _match(self) -> tuple[str, list]:
         from .schema import FTS_TABLE
+
+        if self.pg:
+            return f"{FTS_TABLE}.vector @@ ({self._tsquery[0]})", list(self._tsquery[1])
         from .sqlite import match_sql
 
         # match_sql: each clause also matches the agent keys of agents named by it.
         sql, params = match_sql(self.parsed)
         return f"{FTS_TABLE} MATCH {sql}", params
+
+    @property
+    def _tsquery(self) -> tuple[str, list]:
+        """PostgreSQL: the visitor's query as the general path builds it (agent keys
+        included), compiled once."""
+        if not hasattr(self, "_compiled"):
+            from .postgres import _compile, search_query
+
+            sql, params = _compile(search_query(self.parsed))
+            self._compiled = sql, list(params)
+        return self._compiled
+
+    def _score(self) -> str:
+        from .schema import FTS_TABLE
+
+        if self.pg:
+            return f"ts_rank({FTS_TABLE}.vector, ({self._tsquery[0]}))"
+        from .sqlite import WEIGHTS
+
+        return f"bm25({FTS_TABLE}, {WEIGHTS})"
+
+    def _score_params(self) -> list:
+        return list(self._tsquery[1]) if self.pg else []
+
+    def _rank_order(self, score: str) -> str:
+        """The general path's ``-rank, date, time, pk`` (bm25 is lower-is-better; each
+        database puts NULL dates where its ``ORDER BY date`` does)."""
+        return (
+            f"{score} DESC, m.date, m.time, m.document_id"
+            if self.pg
+            else f"{score}, m.date, m.time, m.document_id"
+        )
 
     def _condition(self, name, value) -> tuple[str, list] | None:
         from catalogue.models import ArchivalUnit, Document, DocumentAgent
@@ -270,9 +332,9 @@ class FacetEngine:
         if name == "repository":
             return "m.repository_id = %s", [value.pk]
         if name == "date_from":
-            return "m.date >= %s", [value.isoformat()]
+            return "m.date >= %s", [value if self.pg else value.isoformat()]
         if name == "date_to":
-            return "m.date <= %s", [value.isoformat()]
+            return "m.date <= %s", [value if self.pg else value.isoformat()]
         if name == "unit":
             sql, params = _sql(
                 ArchivalUnit.objects.filter(tree_path__startswith=value.tree_path)
@@ -324,7 +386,8 @@ class FacetEngine:
         near = ""
         near_params = []
         if len(conditions) > 1:
-            near = " AND " + " + ".join(f"coalesce(({sql}), 0)" for sql, _ in conditions)
+            cast = "::int" if self.pg else ""
+            near = " AND " + " + ".join(f"coalesce(({sql}){cast}, 0)" for sql, _ in conditions)
             near += f" >= {len(conditions) - 1}"
             near_params = [p for _, params in conditions for p in params]
         if self.parsed is None:
@@ -332,16 +395,15 @@ class FacetEngine:
                 f"SELECT m.* FROM {FACETS_TABLE} m WHERE m.status = %s{near}",
                 [self.status, *near_params],
             )
-        from .sqlite import WEIGHTS
-
         match, params = self._match()
         columns, column_params = "m.*", []
         if score:
-            # Ranked only where every filter passes: bm25 is the costly part.
+            # Ranked only where every filter passes: bm25 / ts_rank is the costly part.
             where, column_params = self._where()
-            columns = f"m.*, CASE WHEN {where} THEN bm25({FTS_TABLE}, {WEIGHTS}) END AS score"
+            columns = f"m.*, CASE WHEN {where} THEN {self._score()} END AS score"
+            column_params += self._score_params()
         return (
-            f"SELECT {columns} FROM {FTS_TABLE} CROSS JOIN {FACETS_TABLE} m "
+            f"SELECT {columns} FROM {FTS_TABLE} {self._join} {FACETS_TABLE} m "
             f"ON m.document_id = {FTS_TABLE}.rowid WHERE {match} AND m.status = %s{near}",
             [*column_params, *params, self.status, *near_params],
         )
@@ -397,26 +459,30 @@ class FacetEngine:
         base, params = self._base(score=ranked)
         where, where_params = self._where()
         params += where_params
+        # PostgreSQL types each column of a UNION: the values and notes go out as text.
+        text = "::text" if self.pg else ""
         branches = [("SELECT 'total', NULL, NULL, NULL, count(*) FROM a", [])]
         if self.window is not None:
-            order = "m.score, m.date, m.time, m.document_id" if ranked else SORTS[self.sort]
+            order = self._rank_order("m.score") if ranked else SORTS[self.sort]
             offset, size = self.window
             branches.append(
                 (
-                    f"SELECT * FROM (SELECT 'page', m.document_id, NULL, NULL, "
+                    f"SELECT * FROM (SELECT 'page', m.document_id{text}, NULL, NULL, "
                     f"row_number() OVER (ORDER BY {order}) FROM a AS m "
-                    f"ORDER BY {order} LIMIT {size} OFFSET {offset})",
+                    f"ORDER BY {order} LIMIT {size} OFFSET {offset}) AS page",
                     [],
                 )
             )
-        for spec in specs:
+        for i, spec in enumerate(specs):
             own, own_params = self._where(spec.params)
             if own_params == where_params and own == where:
                 source, own, own_params = "a AS m", "1 = 1", []
             else:
                 source = "m"
-            branch = FACET_SQL[spec.name].format(source=source, where=own, limit=int(limit))
-            branches.append((f"SELECT * FROM ({branch})", own_params))
+            branch = FACET_SQL[spec.name].format(
+                source=source, where=own, limit=int(limit), text=text, join=self._join
+            )
+            branches.append((f"SELECT * FROM ({branch}) AS f{i}", own_params))
         sql = (
             f"WITH m AS MATERIALIZED ({base}), "
             f"a AS MATERIALIZED (SELECT * FROM m WHERE {where}) "
@@ -433,11 +499,15 @@ class FacetEngine:
                 result["total"] = n
                 continue
             if facet == "page":
-                page.append((n, a))
+                page.append((n, int(a)))
                 continue
             group = groups[facet]
             if facet == "date":
                 a = date.fromisoformat(a)
+            elif facet in ("unit", "agent"):
+                a = int(a)
+            elif facet == "classification":
+                c = int(c)
             row = dict(zip(group, (a, b, c)[: len(group)], strict=True))
             row["n"] = n
             result[facet].append(row)
@@ -469,27 +539,38 @@ class FacetEngine:
 
     def _page_ids(self, offset: int, limit: int) -> list[int]:
         from .schema import FTS_TABLE
-        from .sqlite import WEIGHTS
 
         where, params = self._where()
         sort = self.sort
         if self.parsed is not None:
             match, match_params = self._match()
-            source = f"{FTS_TABLE} CROSS JOIN {FACETS_TABLE} m ON m.document_id = {FTS_TABLE}.rowid"
+            source = (
+                f"{FTS_TABLE} {self._join} {FACETS_TABLE} m ON m.document_id = {FTS_TABLE}.rowid"
+            )
             prefix, prefix_params = f"{match} AND ", match_params
         else:
             source, prefix, prefix_params = f"{FACETS_TABLE} m", "", []
-        order = (
-            f"bm25({FTS_TABLE}, {WEIGHTS}), m.date, m.time, m.document_id"
-            if sort == "relevance"
-            else SORTS[sort]
-        )
+        order_params = []
+        if sort == "relevance":
+            order, order_params = self._rank_order(self._score()), self._score_params()
+        else:
+            order = SORTS[sort]
         sql = (
             f"SELECT m.document_id FROM {source} WHERE {prefix}m.status = %s AND {where} "
             f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*prefix_params, self.status, *params, int(limit), int(offset)])
+            cursor.execute(
+                sql,
+                [
+                    *prefix_params,
+                    self.status,
+                    *params,
+                    *order_params,
+                    int(limit),
+                    int(offset),
+                ],
+            )
             return [pk for (pk,) in cursor.fetchall()]
 
 
@@ -512,8 +593,8 @@ def _plain(value):
 
 def _link_branch(facet: str, through: str, column: str, label_table: str, key: str, label: str):
     return (
-        f"SELECT '{facet}', t.{key}, t.{label}, NULL, g.n FROM ("
-        f"SELECT x.{column} v, count(*) n FROM {{source}} CROSS JOIN {through} x "
+        f"SELECT '{facet}', t.{key}{{text}}, t.{label}, NULL, g.n FROM ("
+        f"SELECT x.{column} v, count(*) n FROM {{source}} {{join}} {through} x "
         f"ON x.document_id = m.document_id WHERE {{where}} GROUP BY 1) g "
         f"JOIN {label_table} t ON t.id = g.v ORDER BY g.n DESC, t.{key} LIMIT {{limit}}"
     )
@@ -521,7 +602,8 @@ def _link_branch(facet: str, through: str, column: str, label_table: str, key: s
 
 def _column_branch(facet: str, column: str, label_table: str, key: str, label: str, order=None):
     return (
-        f"SELECT '{facet}', t.{key}, t.{label}, {'t.rank' if order else 'NULL'}, g.n FROM ("
+        f"SELECT '{facet}', t.{key}{{text}}, t.{label}, "
+        f"{'t.rank{text}' if order else 'NULL'}, g.n FROM ("
         f"SELECT m.{column} v, count(*) n FROM {{source}} WHERE m.{column} IS NOT NULL "
         f"AND {{where}} "
         f"GROUP BY 1) g JOIN {label_table} t ON t.id = g.v "
@@ -548,15 +630,15 @@ FACET_SQL = {
     ),
     "unit": _column_branch("unit", "unit_id", "catalogue_archivalunit", "id", "title"),
     "agent": (
-        "SELECT 'agent', g.v, t.authorised_name, g.w, g.n FROM ("
+        "SELECT 'agent', g.v{text}, t.authorised_name, g.w, g.n FROM ("
         "SELECT x.agent_id v, x.role w, count(*) n FROM {source} "
-        "CROSS JOIN catalogue_documentagent x "
+        "{join} catalogue_documentagent x "
         "ON x.document_id = m.document_id WHERE {where} GROUP BY 1, 2) g "
         "JOIN catalogue_agent t ON t.id = g.v ORDER BY g.n DESC, t.authorised_name, g.w "
         "LIMIT {limit}"
     ),
     "date": (
-        "SELECT 'date', m.date, NULL, NULL, count(*) FROM {source} "
+        "SELECT 'date', m.date{text}, NULL, NULL, count(*) FROM {source} "
         "WHERE m.date IS NOT NULL AND {where} GROUP BY m.date ORDER BY m.date LIMIT {limit}"
     ),
     "subject": _link_branch(
