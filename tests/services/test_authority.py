@@ -118,3 +118,31 @@ def test_cache_answers_without_queries_after_loading(django_assert_num_queries):
     with django_assert_num_queries(0):
         for _ in range(20):
             authority.resolve("McCloy")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("Llewellyn E. Thompson", AgentKind.PERSON), ("Département d’État", AgentKind.ORGANISATION)],
+)
+def test_created_agent_has_what_save_derives_and_one_history_row(name, kind):
+    from catalogue.models import ChangeChannel, recording_channel
+
+    run = ImportRunFactory()
+    authority = AgentAuthority(import_run=run)
+    with recording_channel(ChangeChannel.IMPORT, import_run=run):
+        agent = authority.resolve(name, kind=kind).agent
+        authority.flush()
+    by_save = Agent(authorised_name=name, kind=kind)
+    by_save.save()
+
+    stored = Agent.objects.get(pk=agent.pk)
+    derived = ("normalised_name", "sort_name", "slug", "kind", "authorised_name")
+    assert [getattr(stored, f) for f in derived] == [getattr(by_save, f) for f in derived]
+    assert stored.created_at is not None and stored.import_run == run
+    (row,) = Agent.history.filter(id=agent.pk)
+    assert (row.history_type, row.history_channel, row.history_import_run_id) == (
+        "+",
+        ChangeChannel.IMPORT,
+        run.pk,
+    )
+    assert row.authorised_name == name and row.history_change_reason is None
