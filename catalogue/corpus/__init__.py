@@ -197,15 +197,24 @@ def _search_tables() -> list[str]:
 
 
 def sync_search_index(ids: list[int], *, full: bool) -> None:
-    """Bring the search index in line with rows written behind the ORM's back."""
+    """Bring the search index in line with rows written behind the ORM's back.
+
+    SQLite rebuilds an empty catalogue's index in one INSERT … SELECT. PostgreSQL's
+    index function takes the ids as an array parameter, and over a whole catalogue's
+    ids its ``id = ANY(ids)`` scan grew quadratically (546 s at 100,000 documents against
+    65 s at 20,000): there the new documents go in chunks, each one index probe per id.
+    """
+    from django.db import connection
+
     from catalogue.search import get_backend
 
     backend = get_backend()
-    if full:
+    if full and connection.vendor != "postgresql":
         backend.rebuild()
         return
-    for start in range(0, len(ids), 500):
-        backend.index_documents(ids[start : start + 500])
+    chunk = 2000 if connection.vendor == "postgresql" else 500
+    for start in range(0, len(ids), chunk):
+        backend.index_documents(ids[start : start + chunk])
 
 
 def _count_rows(rows: dict[str, int], doc: PlannedDocument) -> None:
