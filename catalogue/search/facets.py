@@ -139,17 +139,18 @@ def install(conn) -> bool:
     if conn.vendor == "postgresql":
         with conn.cursor() as cursor:
             facets_pg.install(cursor)
-        return True
-    if conn.vendor != "sqlite":
+    elif conn.vendor == "sqlite":
+        with conn.cursor() as cursor:
+            for statement in TABLES:
+                cursor.execute(statement)
+            for name, event, table, body in TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(name)}")
+                cursor.execute(
+                    f"CREATE TRIGGER {_trigger_name(name)} {event} ON {table} BEGIN\n{body}\nEND"
+                )
+    else:
         return False
-    with conn.cursor() as cursor:
-        for statement in TABLES:
-            cursor.execute(statement)
-        for name, event, table, body in TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(name)}")
-            cursor.execute(
-                f"CREATE TRIGGER {_trigger_name(name)} {event} ON {table} BEGIN\n{body}\nEND"
-            )
+    _INSTALLED.add(_installed_key(conn))
     return True
 
 
@@ -179,12 +180,16 @@ def rebuild(conn) -> int:
 _INSTALLED: set[str] = set()
 
 
+def _installed_key(conn) -> str:
+    return f"{conn.vendor}:{conn.settings_dict['NAME']}"
+
+
 def is_installed(conn) -> bool:
     """Whether the facet table exists; once seen, remembered for the database file (it
     is only ever created, by ``post_migrate``), so a request does not ask each time."""
     if conn.vendor not in VENDORS:
         return False
-    name = f"{conn.vendor}:{conn.settings_dict['NAME']}"
+    name = _installed_key(conn)
     if name not in _INSTALLED and FACETS_TABLE in conn.introspection.table_names():
         _INSTALLED.add(name)
     return name in _INSTALLED

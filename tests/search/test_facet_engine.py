@@ -278,3 +278,19 @@ def test_the_compared_states_are_not_trivial(corpus):
         fs = make(state, engine=False)
         assert fs.count() > 0, state
         assert sum(1 for f in fs.facets(100) if f.values) >= 5, state
+
+
+def test_rebuild_search_index_repairs_the_facet_table(corpus):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    state = states(corpus)[3]
+    expected = facet_counts(make(state, engine=False))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {engine_module.FACETS_TABLE} WHERE document_id % 2 = 0")
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert f"{Document.objects.count()} facet rows" in out.getvalue()
+    cache.clear()
+    assert facet_counts(make(state)) == expected

@@ -3,14 +3,16 @@
 The index is kept in sync by database triggers; this command is for repair (after a
 restore, a raw SQL load, or a change to what is indexed) and for checking drift. Both
 tables are rebuilt: the agents' names (one row per agent, searched for the agent keys a
-query adds) and the documents.
+query adds) and the documents. The facet engine's narrow table (``search/facets.py``)
+is rebuilt with them: it is derived from the same rows, drifts the same ways, and a
+search counts from it.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from catalogue.models import Agent, Document
-from catalogue.search import get_backend, schema
+from catalogue.search import facets, get_backend, schema
 
 BATCH = 500
 
@@ -33,10 +35,12 @@ class Command(BaseCommand):
             )
         total = Document.objects.count()
         indexed = backend.indexed_count()
+        facet_rows = self._facet_rows()
         if dry_run:
+            facet_note = "" if facet_rows is None else f", facet table {facet_rows} rows"
             self.stdout.write(
                 f"Dry run: would index {total} documents with {backend.name} "
-                f"(index now holds {indexed} rows)."
+                f"(index now holds {indexed} rows{facet_note})."
             )
             return
         ids = list(Document.objects.order_by("pk").values_list("pk", flat=True))
@@ -54,9 +58,18 @@ class Command(BaseCommand):
             for start in batches:
                 backend.index_documents(ids[start : start + BATCH])
             count = backend.indexed_count()
+            facet_rows = facets.rebuild(connection) if facets.install(connection) else None
+        facet_note = "" if facet_rows is None else f"; {facet_rows} facet rows"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Indexed {count} of {total} documents and the names of {len(agent_ids)} "
-                f"agents with {backend.name}."
+                f"agents with {backend.name}{facet_note}."
             )
         )
+
+    def _facet_rows(self) -> int | None:
+        if not facets.is_installed(connection):
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {facets.FACETS_TABLE}")
+            return cursor.fetchone()[0]
