@@ -1,8 +1,25 @@
-"""Template helpers for the public pages: shareable facet URLs and site settings."""
+"""Template helpers for the public pages: shareable facet URLs and site settings.
+
+A search page builds ~100 facet links and every page ~10 fixed navigation links, so
+these helpers avoid Django's general machinery where it is measurably slow at that
+rate: ``QueryDict.copy()`` deep-copies, ``urlencode`` re-quotes the same pairs for
+every link, and ``reverse`` walks the resolver on each call (docs/performance.md,
+"Rendering (session 2)"). The URLs they return are equal to what the general path gives.
+"""
+
+from functools import lru_cache
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
-from django.http import QueryDict
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.base import render_value_in_context
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from catalogue.views.presentation import url_maker
 
 register = template.Library()
 
@@ -14,56 +31,152 @@ def site_name():
     return settings.CATALOGUE_SITE_NAME
 
 
-def _encode(params: QueryDict) -> str:
-    encoded = params.urlencode()
+@lru_cache(maxsize=4096)
+def _pair(key: str, value: str, encoding: str) -> str:
+    # What QueryDict.urlencode() gives for one pair (no ``safe`` characters).
+    return urlencode({key.encode(encoding): value.encode(encoding)})
+
+
+def _lists(params) -> dict[str, list[str]]:
+    """The parameters as ``{key: [values]}`` in their order, without the page number: a
+    shallow copy is all a link needs, where ``QueryDict.copy()`` deep-copies."""
+    return {key: list(values) for key, values in params.lists() if key != "page"}
+
+
+def _encode(lists: dict[str, list[str]], encoding: str) -> str:
+    encoded = "&".join(_pair(k, str(v), encoding) for k, values in lists.items() for v in values)
     return f"?{encoded}" if encoded else "?"
+
+
+def _encoding(params) -> str:
+    return getattr(params, "encoding", None) or settings.DEFAULT_CHARSET
 
 
 @register.simple_tag
 def facet_url(params, facet, value):
     """The URL that toggles ``value`` of ``facet`` (adding or removing it), from page 1."""
-    query = params.copy()
-    query.pop("page", None)
+    query = _lists(params)
     if facet.name in MULTI_VALUED:
         param = facet.params[0]
-        chosen = query.getlist(param)
+        chosen = query.setdefault(param, [])
         if value.value in chosen:
             chosen.remove(value.value)
         else:
             chosen.append(value.value)
-        query.setlist(param, chosen)
-    elif value.selected:
-        for param in facet.params:
-            query.pop(param, None)
     else:
         for param in facet.params:
             query.pop(param, None)
-        for key, item in value.params.items():
-            query[key] = item
-    return _encode(query)
+        if not value.selected:
+            for key, item in value.params.items():
+                query[key] = [item]
+    return _encode(query, _encoding(params))
+
+
+_ITEM_GAP = "\n        "
+_SELECTED = (
+    ' aria-current="true" class="selected"',
+    '<span aria-hidden="true">✓ </span>',
+    ", selected; activate to remove",
+)
+
+
+@register.simple_tag(takes_context=True)
+def facet_items(context, params, facet):
+    """The ``<li>`` links of one facet, as the loop they replace rendered them
+    (tests/views/test_templatetags.py compares the two): a search page has ~100 of
+    them, and the template engine spent more on their dozen lookups each than on the
+    rest of the page."""
+
+    def show(value):
+        return render_value_in_context(value, context)
+
+    items = []
+    for value in facet.values:
+        if value.selected:
+            current, tick, state = _SELECTED
+        else:
+            current = tick = state = ""
+        note = ""
+        if value.note:
+            note = f' <span class="facet-note">({show(str(value.note).lower())})</span>'
+        url = conditional_escape(facet_url(params, facet, value))
+        items.append(
+            f'{_ITEM_GAP}<li><a href="{url}"{current}><span class="facet-label">{tick}'
+            f"{show(value.label)}{note}</span> "
+            f'<span class="count">{show(value.count)}<span class="visually-hidden"> '
+            f"{show(plural(value.count))}{state}</span></span></a></li>{_ITEM_GAP}"
+        )
+    return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
 
 
 @register.simple_tag
 def remove_url(params, removal):
     """Drop a filter: ``{param: None}`` removes every value, ``{param: v}`` only ``v``."""
-    query = params.copy()
-    query.pop("page", None)
+    query = _lists(params)
     for key, item in removal.items():
         if item is None:
             query.pop(key, None)
-        else:
-            query.setlist(key, [v for v in query.getlist(key) if v != item])
-    return _encode(query)
+        elif key in query:
+            query[key] = [v for v in query[key] if v != item]
+    return _encode(query, _encoding(params))
 
 
 @register.simple_tag
 def page_url(params, number):
-    query = params.copy()
-    query["page"] = number
-    return _encode(query)
+    query = {key: list(values) for key, values in params.lists()}
+    query["page"] = [number]
+    return _encode(query, _encoding(params))
 
 
 @register.filter
 def plural(count, forms="document,documents"):
     one, many = forms.split(",")
     return one if count == 1 else many
+
+
+_FIXED: dict[tuple, str | None] = {}
+
+
+@receiver(setting_changed)
+def _forget_fixed_urls(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _FIXED.clear()
+        _document_url.cache_clear()
+
+
+def _fixed(name: str) -> str | None:
+    key = (name, get_urlconf(), get_script_prefix())
+    try:
+        return _FIXED[key]
+    except KeyError:
+        pass
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        url = None
+    _FIXED[key] = url
+    return url
+
+
+@register.simple_tag
+def fixed_url(name, missing_ok=False):
+    """``{% url name %}`` for a route without arguments, reversed once per URL
+    configuration and script prefix. ``missing_ok`` gives "" for a route that is not
+    installed, as ``{% url name as var %}`` does."""
+    url = _fixed(name)
+    if url is None:
+        if missing_ok:
+            return ""
+        raise NoReverseMatch(f"Reverse for {name!r} not found.")
+    return url
+
+
+@lru_cache(maxsize=64)
+def _document_url(urlconf, prefix):
+    return url_maker("catalogue:document-detail")
+
+
+@register.filter
+def document_url(document) -> str:
+    """``document.get_absolute_url()`` without a ``reverse`` per row."""
+    return _document_url(get_urlconf(), get_script_prefix())(document.pk, document.slug)
