@@ -400,6 +400,8 @@ class FacetEngine:
                 f"SELECT m.* FROM {FACETS_TABLE} m WHERE m.status = %s{near}",
                 [self.status, *near_params],
             )
+        if self.pg and self._loose is not None:
+            return self._phrase_base(score, near, near_params)
         match, params = self._match()
         columns, column_params = "m.*", []
         if score:
@@ -411,6 +413,48 @@ class FacetEngine:
             f"SELECT {columns} FROM {FTS_TABLE} {self._join} {FACETS_TABLE} m "
             f"ON m.document_id = {FTS_TABLE}.rowid WHERE {match} AND m.status = %s{near}",
             [*column_params, *params, self.status, *near_params],
+        )
+
+    @property
+    def _loose(self) -> tuple[str, list] | None:
+        """PostgreSQL, a query with a phrase: the same query with each phrase's words
+        merely ANDed (a superset of the matches). GIN answers it without reading a
+        vector; checking the phrase means detoasting each candidate's vector, so it is
+        done only for candidates left after the narrow filters."""
+        if not hasattr(self, "_loose_sql"):
+            self._loose_sql = None
+            if any(t.kind == "phrase" for clause in self.parsed.clauses for t in clause):
+                from .postgres import _compile, search_query
+                from .query import ParsedQuery, Term
+
+                loose = ParsedQuery(
+                    [
+                        [Term(t.text, "plain" if t.kind == "phrase" else t.kind) for t in c]
+                        for c in self.parsed.clauses
+                    ]
+                )
+                sql, params = _compile(search_query(loose))
+                self._loose_sql = sql, list(params)
+        return self._loose_sql
+
+    def _phrase_base(self, score, near, near_params) -> tuple[str, list]:
+        from .schema import FTS_TABLE
+
+        loose, loose_params = self._loose
+        exact, exact_params = self._tsquery
+        columns = ", ".join(f"m.{c.strip()}" for c in _COLUMNS.split(","))
+        column_params = []
+        if score:
+            where, column_params = self._where()
+            columns += f", CASE WHEN {where} THEN ts_rank(m.vector, ({exact})) END AS score"
+            column_params += exact_params
+        # OFFSET 0 keeps the inner select whole, so the phrase filters its output.
+        return (
+            f"SELECT {columns} FROM (SELECT m.*, {FTS_TABLE}.vector FROM {FTS_TABLE} "
+            f"JOIN {FACETS_TABLE} m ON m.document_id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE}.vector @@ ({loose}) AND m.status = %s{near} OFFSET 0) m "
+            f"WHERE m.vector @@ ({exact})",
+            [*column_params, *loose_params, self.status, *near_params, *exact_params],
         )
 
     # --- counts -------------------------------------------------------------------------

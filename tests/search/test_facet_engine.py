@@ -113,6 +113,10 @@ def states(c):
         f"q=Khrushchev OR missiles&classification={c['levels'][0].slug}"
         f"&classification={c['levels'][2].slug}&sort=relevance",
         f"q=&agent={c['agents'][1].pk}&sort=-date",
+        # Phrases: PostgreSQL prefilters with the words ANDed, then checks the phrase.
+        'q="quarantine and missiles"&sort=relevance',
+        f'q="missiles and blockade" OR quarantine&type={c["types"][0].key}'
+        f"&repository={c['repositories'][0].slug}&sort=relevance",
     ]
 
 
