@@ -87,7 +87,12 @@ def facet_items(context, params, facet):
     them, and the template engine spent more on their dozen lookups each than on the
     rest of the page."""
 
+    escape = conditional_escape if context.autoescape else str
+
     def show(value):
+        # What {{ value }} gives; text needs no localising, so only its escaping.
+        if isinstance(value, str):
+            return escape(value)
         return render_value_in_context(value, context)
 
     items = []
@@ -99,12 +104,12 @@ def facet_items(context, params, facet):
         note = ""
         if value.note:
             note = f' <span class="facet-note">({show(str(value.note).lower())})</span>'
-        url = conditional_escape(facet_url(params, facet, value))
+        url = escape(facet_url(params, facet, value))
         items.append(
             f'{_ITEM_GAP}<li><a href="{url}"{current}><span class="facet-label">{tick}'
             f"{show(value.label)}{note}</span> "
             f'<span class="count">{show(value.count)}<span class="visually-hidden"> '
-            f"{show(plural(value.count))}{state}</span></span></a></li>{_ITEM_GAP}"
+            f"{plural(value.count)}{state}</span></span></a></li>{_ITEM_GAP}"
         )
     return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
 

@@ -198,6 +198,8 @@ def test_facet_items_render_as_the_template_loop(query):
         old = OLD_LOOP.render(Context(context))
         assert NEW_TAG.render(Context(context)) == old
         assert "<Soviet>" not in old
+        raw = OLD_LOOP.render(Context(context, autoescape=False))
+        assert NEW_TAG.render(Context(context, autoescape=False)) == raw
 
 
 def test_fixed_url_is_reverse_under_the_script_prefix():
