@@ -172,8 +172,9 @@ class DocumentFilterSet(django_filters.FilterSet):
         return queryset
 
     def engine(self):
-        """The narrow-table facet engine (SQLite, public search), or None: it assumes the
-        queryset is the published documents, which ``public=True`` callers pass."""
+        """The narrow-table facet engine (SQLite or PostgreSQL; public search), or None:
+        it assumes the queryset is the published documents, which ``public=True`` callers
+        pass."""
         if not hasattr(self, "_engine"):
             self._engine = FacetEngine.for_filterset(self) if self.public else None
         return self._engine
