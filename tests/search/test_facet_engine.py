@@ -298,3 +298,21 @@ def test_rebuild_search_index_repairs_the_facet_table(corpus):
     assert f"{Document.objects.count()} facet rows" in out.getvalue()
     cache.clear()
     assert facet_counts(make(state)) == expected
+
+
+def test_a_rolled_back_write_leaves_the_stamp_and_rows_as_they_were(corpus):
+    from django.db import transaction
+
+    def state():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {engine_module.STAMP_TABLE}")
+            stamp = cursor.fetchone()[0]
+            cursor.execute(f"SELECT count(*) FROM {engine_module.FACETS_TABLE}")
+            return stamp, cursor.fetchone()[0]
+
+    before = state()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        DocumentFactory(status=PublicationStatus.PUBLISHED)
+        assert state() != before
+        raise RuntimeError("roll back")
+    assert state() == before
