@@ -128,13 +128,13 @@ def _page_sql(client, ordering):
     first = client.get(LIST, {"ordering": ordering, "page_size": 2}).json()
     with CaptureQueriesContext(connection) as ctx:
         client.get(first["next"])
-    (sql,) = [q["sql"] for q in ctx.captured_queries if '"date" IS NULL' in q["sql"]]
+    (sql,) = [q["sql"] for q in ctx.captured_queries if '"date" IS N' in q["sql"]]
     return sql
 
 
 @pytest.mark.parametrize(
     ("ordering", "index"),
-    [("date", "document_date_order"), ("-date", "document_date_order_desc")],
+    [("date", "document_date_order"), ("-date", "document_date_seek_desc")],
 )
 def test_the_index_serves_the_order_without_a_sort(client, dated, ordering, index):
     """Forced onto the index, the database needs no sort step: the page's ORDER BY
