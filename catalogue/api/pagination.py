@@ -22,8 +22,9 @@ written ``IS NULL`` or ``IS NOT NULL`` to run the way its column does (``-date``
 ``(date IS NOT NULL, date, time IS NOT NULL, time, id)`` downwards: index
 ``document_date_seek_desc``, migration 0010). NULL never compares equal, so a NULL in
 the cursor leaves its column out of the row value (rows tied on the flag before it
-are NULL there too); a leading run of NULLs that sort last becomes equalities
-(``date IS NULL``), which keep the seek exact inside the undated tail.
+are NULL there too); a flag at the start of the key that no later row can change
+becomes an equality (``date IS NULL`` going forwards from an undated document, the
+date set going back from a dated one).
 """
 
 import base64
@@ -31,6 +32,7 @@ import datetime
 import json
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connections
 from django.db.models import BooleanField, Expression, F, Q, Value
 from django.db.models.lookups import IsNull
 from rest_framework.exceptions import NotFound
@@ -89,7 +91,7 @@ class RowCompare(Expression):
         return f"{sides[0]} {self.op} {sides[1]}", params
 
 
-def _seek(model, walk, values):
+def _seek(model, walk, values, vendor):
     """Rows strictly after the cursor as one index-seekable condition, or ``None`` when
     the walk mixes directions (then the OR form of ``_after`` is used)."""
     if len({desc for _, desc, _ in walk}) != 1:
@@ -112,13 +114,22 @@ def _seek(model, walk, values):
         flag_is_null = nulls_first == desc
         flag = IsNull(F(name), flag_is_null)
         flag_value = (value is None) == flag_is_null
-        if value is None and leading and not nulls_first:
-            # Every later row is NULL here too: equalities keep the seek exact.
-            eq &= RowCompare([flag], "=", [Value(flag_value)]) & Q(**{f"{name}__isnull": True})
-            continue
+        # At the start of the key a cursor on the last flag value of the walk (NULL
+        # going forwards, set going back) has every later row on it too: an equality.
+        # Going back, only PostgreSQL gains: it estimates a row value from its first
+        # element, and "flag < false" looks empty (then it joins and sorts every row
+        # before the cursor); SQLite, given the equality, prefers the status index
+        # and a sort (~350 ms at 100k) to the order index (~17 ms).
+        last_flag = (value is None) != nulls_first
+        if leading and last_flag and (value is None or vendor == "postgresql"):
+            eq &= RowCompare([flag], "=", [Value(flag_value)])
+            if value is None:
+                eq &= Q(**{f"{name}__isnull": True})
+                continue
+        else:
+            lhs.append(flag)
+            rhs.append(Value(flag_value))
         leading = False
-        lhs.append(flag)
-        rhs.append(Value(flag_value))
         if value is not None:
             lhs.append(F(name))
             rhs.append(Value(field.to_python(value), output_field=field))
@@ -174,7 +185,7 @@ class CataloguePagination(BasePagination):
         queryset = queryset.order_by(*(term for column in walk for term in _order_by(*column)))
         if cursor is not None:
             try:
-                after = _seek(queryset.model, walk, cursor["k"])
+                after = _seek(queryset.model, walk, cursor["k"], connections[queryset.db].vendor)
             except (ValidationError, TypeError, ValueError) as exc:
                 raise NotFound("Invalid cursor.") from exc
             if after is None:

@@ -92,13 +92,13 @@ def test_a_cursor_with_a_value_of_the_wrong_type_is_a_404(client, mixed):
     assert client.get(url).status_code == 404
 
 
-def _deep_page_sql(client, ordering):
+def _deep_page_sql(client, ordering, link="next"):
     """SQL of the rows query of a page well inside the list (a cursor with date and
-    time set)."""
+    time set), following its 'next' or 'previous' link."""
     forward = pages(client, f"{LIST}?ordering={ordering}&page_size=1")
     dated = [body for body in forward if body["results"][0]["date"]]
     with CaptureQueriesContext(connection) as ctx:
-        client.get(dated[len(dated) // 2]["next"])
+        client.get(dated[len(dated) // 2][link])
     (sql,) = [q["sql"] for q in ctx.captured_queries if '"date" IS N' in q["sql"]]
     return sql
 
@@ -112,12 +112,13 @@ def test_deep_page_condition_is_one_row_value_comparison(client, mixed, ordering
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plan")
+@pytest.mark.parametrize("link", ["next", "previous"])
 @pytest.mark.parametrize("ordering", ["date", "-date"])
-def test_postgresql_seeks_the_index_to_the_cursor(client, mixed, ordering):
+def test_postgresql_seeks_the_index_to_the_cursor(client, mixed, ordering, link):
     """The row-value bound is an Index Cond of the order's index: the scan starts at
     the cursor. (Seq scans and sorts are disabled only because ten-odd rows would
     rather be scanned; the test is about what the index can do.)"""
-    sql = _deep_page_sql(client, ordering)
+    sql = _deep_page_sql(client, ordering, link)
     with connection.cursor() as cursor:
         for setting in ("seqscan", "sort", "bitmapscan", "incremental_sort"):
             cursor.execute(f"SET LOCAL enable_{setting} = off")
