@@ -2,19 +2,49 @@
 stamp and the plpgsql triggers keeping both current.
 
 Narrow rows: a row trigger on documents (only when a faceted column changes) and one on
-units (a unit moved to another repository). The stamp: a ``BEFORE … FOR EACH
-STATEMENT`` trigger on every table the counts depend on (per statement, not per row: a
-bulk insert bumps once). Why before the statement: the stamp row stays locked from the
-first bump to the commit, so writers queue on it (as every SQLite writer queues on the
-database lock); taking it before a statement touches any row keeps that queue free of
-deadlocks (a writer never holds a row another writer wants while it waits). A rolled-back
-transaction rolls the bump back with the write, as on SQLite.
+units (a unit moved to another repository).
+
+The stamp must change with every committed write to a table the counts depend on, yet
+not make writers queue: a lock on the stamp row held from a transaction's first write
+(an import batch of hundreds of files) to its commit stalled every admin save. So:
+
+- a ``BEFORE … FOR EACH STATEMENT`` trigger only draws a new random *token* into a
+  transaction-local setting (``catalogue.stamp_next``; no row touched, no lock);
+- a deferred constraint trigger (row-level, ``INITIALLY DEFERRED``) sets the stored value
+  (``catalogue_search_stamp_value``) to ``hash(value, token)`` at commit — the first firing
+  per token does it, the others compare two settings and return — so the row lock lives
+  only from the commit's deferred-trigger phase to the commit itself;
+- ``catalogue_search_stamp`` is a view: ``hash(value, token)`` inside a transaction that
+  has written, else the value. TRUNCATE (no constraint triggers) updates at once.
+
+Why that is safe (READ COMMITTED: the stamp read and the count statement are two
+statements; the second sees at least what the first saw). A new value and its data become
+visible together, at the writer's commit, so a reader that saw stamp *S* counts a state at
+least as new as *S*'s: never older counts under a newer stamp (newer counts under *S* only
+reach readers that read *S* before the newer commit). A writer's own reads use
+``hash(S, token)``, private until its commit, which publishes ``hash(S', token)``: the same
+key only if no one committed in between (*S' = S*) and the writer wrote nothing since
+(same token) — i.e. exactly the state it counted. Another writer's commit in between
+changes *S*; a rolled-back savepoint restores the earlier token with the earlier state; a
+rolled-back transaction publishes nothing, and tokens are random (never reused). Committers
+queue only for the instant of the update. Under REPEATABLE READ or SERIALIZABLE the second
+of two concurrent committers gets a serialisation error (retry), as before.
 """
 
 FACETS_TABLE = "catalogue_document_facets"
-STAMP_TABLE = "catalogue_search_stamp"
+STAMP_TABLE = "catalogue_search_stamp"  # the view readers query
+STAMP_VALUE_TABLE = "catalogue_search_stamp_value"
 
-BUMP = f"UPDATE {STAMP_TABLE} SET value = (random() * 9e15)::bigint WHERE id = 1"
+# A new stamp now (repairs, TRUNCATE): token and stored value together.
+BUMP = "SELECT catalogue_search_stamp_renew(true)"
+
+_RANDOM = "((random() * 9e15)::bigint)::text"
+
+
+def _mix(value: str, token: str) -> str:
+    """The stamp a transaction's token turns ``value`` into (a 64-bit hash of both)."""
+    return f"hashtextextended({value}::text || ':' || {token}, 0)"
+
 
 _NARROW = "(SELECT u.repository_id FROM catalogue_archivalunit u WHERE u.id = NEW.unit_id)"
 
@@ -31,9 +61,24 @@ INSTALL = [
     )""",
     # For the unit trigger (a unit's documents) and the unit facet's filter.
     f"CREATE INDEX IF NOT EXISTS {FACETS_TABLE}_unit ON {FACETS_TABLE} (unit_id)",
-    f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} (id integer PRIMARY KEY, value bigint NOT NULL)",
-    f"INSERT INTO {STAMP_TABLE} (id, value) VALUES (1, (random() * 9e15)::bigint) "
+    # Before the view: a catalogue_search_stamp *table* (statement triggers bumping it
+    # under a lock held to commit); its value only seeds cache keys, so it is dropped.
+    f"""DO $$ BEGIN
+        IF EXISTS (SELECT FROM pg_class WHERE oid = to_regclass('{STAMP_TABLE}')
+                   AND relkind = 'r') THEN
+            DROP TABLE {STAMP_TABLE};
+        END IF;
+    END $$""",
+    "DROP FUNCTION IF EXISTS catalogue_search_bump() CASCADE",
+    f"CREATE TABLE IF NOT EXISTS {STAMP_VALUE_TABLE} "
+    "(id integer PRIMARY KEY, value bigint NOT NULL)",
+    f"INSERT INTO {STAMP_VALUE_TABLE} (id, value) VALUES (1, (random() * 9e15)::bigint) "
     "ON CONFLICT (id) DO NOTHING",
+    f"""CREATE OR REPLACE VIEW {STAMP_TABLE} AS
+        SELECT id, CASE WHEN current_setting('catalogue.stamp_next', true) <> ''
+                        THEN {_mix("value", "current_setting('catalogue.stamp_next', true)")}
+                        ELSE value END AS value
+        FROM {STAMP_VALUE_TABLE}""",
     f"""CREATE OR REPLACE FUNCTION catalogue_facets_on_document() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
@@ -64,10 +109,35 @@ INSTALL = [
         WHERE unit_id = NEW.id AND repository_id IS DISTINCT FROM NEW.repository_id;
         RETURN NULL;
     END $$""",
-    f"""CREATE OR REPLACE FUNCTION catalogue_search_bump() RETURNS trigger
+    f"""CREATE OR REPLACE FUNCTION catalogue_search_stamp_renew(write_now boolean)
+    RETURNS void LANGUAGE plpgsql AS $$
+    DECLARE
+        token text := {_RANDOM};
+    BEGIN
+        PERFORM set_config('catalogue.stamp_next', token, true);
+        IF write_now THEN
+            UPDATE {STAMP_VALUE_TABLE} SET value = {_mix("value", "token")} WHERE id = 1;
+            PERFORM set_config('catalogue.stamp_written', token, true);
+        END IF;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION catalogue_search_stamp_statement() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        {BUMP};
+        PERFORM catalogue_search_stamp_renew(TG_OP = 'TRUNCATE');
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION catalogue_search_stamp_commit() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        token text := current_setting('catalogue.stamp_next', true);
+    BEGIN
+        IF coalesce(token, '') = '' THEN
+            -- statement triggers bypassed (replication role): a fresh value all the same
+            PERFORM catalogue_search_stamp_renew(true);
+        ELSIF token IS DISTINCT FROM current_setting('catalogue.stamp_written', true) THEN
+            UPDATE {STAMP_VALUE_TABLE} SET value = {_mix("value", "token")} WHERE id = 1;
+            PERFORM set_config('catalogue.stamp_written', token, true);
+        END IF;
         RETURN NULL;
     END $$""",
 ]
@@ -88,7 +158,7 @@ STAMPED_TABLES = [
     "catalogue_subject",
 ]
 
-# (name, table, definition after ON table)
+# (name, table, event before ON table, definition after it)
 TRIGGERS = [
     (
         "doc",
@@ -110,15 +180,25 @@ TRIGGERS = [
         "FOR EACH ROW WHEN (OLD.repository_id IS DISTINCT FROM NEW.repository_id) "
         "EXECUTE FUNCTION catalogue_facets_on_unit()",
     ),
-] + [
-    (
-        f"stamp_{table.removeprefix('catalogue_')}",
-        table,
-        "BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE",
-        "FOR EACH STATEMENT EXECUTE FUNCTION catalogue_search_bump()",
-    )
-    for table in STAMPED_TABLES
 ]
+for _table in STAMPED_TABLES:
+    _short = _table.removeprefix("catalogue_")
+    TRIGGERS += [
+        # The name of the former locking statement trigger: install replaces it.
+        (
+            f"stamp_{_short}",
+            _table,
+            "BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE",
+            "FOR EACH STATEMENT EXECUTE FUNCTION catalogue_search_stamp_statement()",
+        ),
+        (
+            f"stamp_commit_{_short}",
+            _table,
+            "AFTER INSERT OR UPDATE OR DELETE",
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            "EXECUTE FUNCTION catalogue_search_stamp_commit()",
+        ),
+    ]
 
 
 def _name(name: str) -> str:
@@ -130,7 +210,8 @@ def install(cursor):
         cursor.execute(statement)
     for name, table, event, action in TRIGGERS:
         cursor.execute(f"DROP TRIGGER IF EXISTS {_name(name)} ON {table}")
-        cursor.execute(f"CREATE TRIGGER {_name(name)} {event} ON {table} {action}")
+        kind = "CONSTRAINT TRIGGER" if action.startswith("DEFERRABLE") else "TRIGGER"
+        cursor.execute(f"CREATE {kind} {_name(name)} {event} ON {table} {action}")
 
 
 def drop_triggers(cursor):
