@@ -7,19 +7,13 @@ application and the test database; examples are bounded so the run stays short.
 (schemathesis' own pytest plugin does not run under pytest 9 yet, so the operations
 are walked here and each one is driven through hypothesis directly.)"""
 
-import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.specs.openapi.checks import (
     ignored_auth,
     positive_data_acceptance,
     status_code_conformance,
 )
-
-from tests.security.world import build_world
 
 MAX_EXAMPLES = 8
 
@@ -43,24 +37,6 @@ def documented_or_standard_status(ctx, response, case):
     if code not in STANDARD_ERRORS:
         raise AssertionError(f"Undocumented status {code} for {case.operation.label}")
     return None
-
-
-@pytest.fixture
-def api_schema(db, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "1000000/minute", "user": "1000000/minute"},
-    }
-    build_world()
-    # As Django's test client does: a real WSGI request would otherwise close the test
-    # transaction's database connection when it finishes.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def fuzz(schema, headers=None) -> tuple[list[str], int, int]:

@@ -22,10 +22,7 @@ match the schema still fail the run.
 from collections import Counter
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from rest_framework.authtoken.models import Token
@@ -33,28 +30,9 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from tests.factories import staff_in_group
 from tests.security.test_api_fuzz import EXCLUDED_CHECKS, documented_or_standard_status
-from tests.security.world import build_world
 
 SCENARIOS = 40
 STEPS = 10
-
-
-@pytest.fixture
-def api_schema(db, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "1000000/minute", "user": "1000000/minute"},
-    }
-    build_world()
-    # As Django's test client does: a real WSGI request would otherwise close the test
-    # transaction's database connection when it finishes.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def archivist_token() -> str:
