@@ -85,7 +85,7 @@ class RowCompare(Expression):
             parts = []
             for expr in side:
                 sql, p = compiler.compile(expr)
-                parts.append(sql)
+                parts.append(f"({sql})")  # "a IS NULL = 0" must not parse as "a IS (NULL = 0)"
                 params.extend(p)
             sides.append(parts[0] if len(parts) == 1 else f"({', '.join(parts)})")
         return f"{sides[0]} {self.op} {sides[1]}", params
