@@ -149,21 +149,6 @@ def test_sqlite_walks_the_order_index_without_a_sort(client, mixed, ordering):
     assert "TEMP B-TREE" not in plan
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite plan")
-@pytest.mark.xfail(
-    strict=True,
-    reason="SQLite (3.40) seeks a row value only over plain columns; the key's IS NULL "
-    "flags are expressions, so it scans the index and tests the row value on each "
-    "entry before reading the row (see docs/performance.md, API deep pages).",
-)
-def test_sqlite_seeks_the_index_to_the_cursor(client, mixed):
-    sql = _deep_page_sql(client, "date")
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql)
-        plan = " | ".join(row[3] for row in cursor.fetchall())
-    assert "SEARCH catalogue_document USING INDEX document_date_order" in plan
-
-
 @pytest.mark.parametrize("ordering", ["date", "-date"])
 def test_query_count_does_not_depend_on_depth(client, django_assert_num_queries, mixed, ordering):
     forward = pages(client, f"{LIST}?ordering={ordering}&page_size=3")
