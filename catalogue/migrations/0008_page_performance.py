@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalogue", "0007_search_performance")]
+    dependencies = [("catalogue", "0006_api_ordering")]
 
     operations = [
         migrations.AddIndex(
