@@ -95,21 +95,8 @@ TRIGGERS = [
         f"AND repository_id IS NOT NEW.repository_id; {_BUMP}",
     ),
 ]
-# Tables whose rows change what a search matches or how its facets are labelled.
-for _table in [
-    "catalogue_archivalunit",
-    "catalogue_document_caveats",
-    "catalogue_document_subjects",
-    "catalogue_documentagent",
-    "catalogue_footnote",
-    "catalogue_agent",
-    "catalogue_agentname",
-    "catalogue_repository",
-    "catalogue_documenttype",
-    "catalogue_classificationlevel",
-    "catalogue_caveat",
-    "catalogue_subject",
-]:
+# The documents table has its own triggers above.
+for _table in facets_pg.STAMPED_TABLES[1:]:
     for _event in ["INSERT", "UPDATE", "DELETE"]:
         if _table == "catalogue_archivalunit" and _event == "UPDATE":
             continue

@@ -34,6 +34,23 @@ of two concurrent committers gets a serialisation error (retry), as before.
 FACETS_TABLE = "catalogue_document_facets"
 STAMP_TABLE = "catalogue_search_stamp"  # the view readers query
 STAMP_VALUE_TABLE = "catalogue_search_stamp_value"
+# Tables whose rows change what a search matches or how its facets are labelled
+# (SQLite's triggers in ``facets.py`` follow the same list).
+STAMPED_TABLES = [
+    "catalogue_document",
+    "catalogue_archivalunit",
+    "catalogue_document_caveats",
+    "catalogue_document_subjects",
+    "catalogue_documentagent",
+    "catalogue_footnote",
+    "catalogue_agent",
+    "catalogue_agentname",
+    "catalogue_repository",
+    "catalogue_documenttype",
+    "catalogue_classificationlevel",
+    "catalogue_caveat",
+    "catalogue_subject",
+]
 
 # A new stamp now (repairs, TRUNCATE): token and stored value together.
 BUMP = "SELECT catalogue_search_stamp_renew(true)"
@@ -142,21 +159,6 @@ INSTALL = [
     END $$""",
 ]
 
-STAMPED_TABLES = [
-    "catalogue_document",
-    "catalogue_archivalunit",
-    "catalogue_document_caveats",
-    "catalogue_document_subjects",
-    "catalogue_documentagent",
-    "catalogue_footnote",
-    "catalogue_agent",
-    "catalogue_agentname",
-    "catalogue_repository",
-    "catalogue_documenttype",
-    "catalogue_classificationlevel",
-    "catalogue_caveat",
-    "catalogue_subject",
-]
 
 # (name, table, event before ON table, definition after it)
 TRIGGERS = [
