@@ -187,16 +187,38 @@ SQLITE_TRIGGERS += [
 ]
 
 
+# A bulk write pauses the SQLite triggers by inserting a row here inside its own
+# transaction, and deletes it before committing: no other connection ever sees the row
+# (SQLite has one writer at a time), and unlike DROP/CREATE TRIGGER no schema change
+# reaches readers — a schema change while readers open the FTS5 table made them fail
+# with "vtable constructor failed" (a 500 under load while an import ran).
+SQLITE_PAUSE_TABLE = "catalogue_search_pause"
+_NOT_PAUSED = f"NOT EXISTS (SELECT 1 FROM {SQLITE_PAUSE_TABLE})"
+
+
 def _install_sqlite(cursor, triggers=True):
     cursor.execute(SQLITE_TABLE)
     cursor.execute(SQLITE_AGENT_TABLE)
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {SQLITE_PAUSE_TABLE} (paused INTEGER)")
+    cursor.execute(f"DELETE FROM {SQLITE_PAUSE_TABLE}")  # a pause never outlives its write
     if not triggers:
         return
     for name, event, table, body in SQLITE_TRIGGERS:
+        guard = f" AND {_NOT_PAUSED}" if " WHEN " in table else f" FOR EACH ROW WHEN {_NOT_PAUSED}"
         cursor.execute(f"DROP TRIGGER IF EXISTS catalogue_search_{name}")
         cursor.execute(
-            f"CREATE TRIGGER catalogue_search_{name} {event} ON {table} BEGIN\n{body}\nEND"
+            f"CREATE TRIGGER catalogue_search_{name} {event} ON {table}{guard} BEGIN\n{body}\nEND"
         )
+
+
+def pause_sqlite_triggers(cursor):
+    """Inside a write transaction: the index triggers skip this transaction's writes
+    until ``resume_sqlite_triggers`` (the caller indexes what it wrote)."""
+    cursor.execute(f"INSERT INTO {SQLITE_PAUSE_TABLE} (paused) VALUES (1)")
+
+
+def resume_sqlite_triggers(cursor):
+    cursor.execute(f"DELETE FROM {SQLITE_PAUSE_TABLE}")
 
 
 def _drop_sqlite_triggers(cursor):
@@ -208,6 +230,7 @@ def _uninstall_sqlite(cursor):
     _drop_sqlite_triggers(cursor)
     cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
     cursor.execute(f"DROP TABLE IF EXISTS {AGENT_TABLE}")
+    cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_PAUSE_TABLE}")
 
 
 # --- PostgreSQL ---------------------------------------------------------------------

@@ -158,6 +158,45 @@ def test_imported_documents_are_searchable_and_index_triggers_survive():
     assert list(m.Document.objects.search("Zanzibarian")) == [doc]
 
 
+def test_import_on_sqlite_changes_no_schema_and_leaves_no_pause(monkeypatch):
+    """Readers opening the FTS5 table while a writer dropped and re-created triggers
+    failed with "vtable constructor failed" (a 500 in the load test): an import pauses
+    the triggers with a row, never a schema change."""
+    from django.db import connection
+
+    from catalogue.search import schema
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite trigger pause")
+
+    def schema_version():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA schema_version")
+            return cursor.fetchone()[0]
+
+    def pauses():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {schema.SQLITE_PAUSE_TABLE}")
+            return cursor.fetchone()[0]
+
+    from catalogue.services.cataloguing import indexing
+
+    paused_during = []
+    real_index = indexing.OnceIndexer.index
+
+    def spy(self, *args, **kwargs):
+        paused_during.append(pauses())
+        return real_index(self, *args, **kwargs)
+
+    monkeypatch.setattr(indexing.OnceIndexer, "index", spy)
+    before = schema_version()
+    run_import(seeds())
+    assert schema_version() == before
+    assert paused_during and all(n == 1 for n in paused_during)
+    assert pauses() == 0
+    assert m.Document.objects.search("Akalovsky").count() == 1
+
+
 def test_failed_batch_keeps_index_triggers(monkeypatch):
     triggers = _search_triggers()
 

@@ -24,7 +24,7 @@ class OnceIndexer:
 
     def __init__(self):
         self.suspended = False
-        self.dropped = False  # SQLite
+        self.paused = False  # SQLite
         self.disabled: list[tuple[str, str]] = []  # PostgreSQL (table, trigger)
 
     def suspend(self):
@@ -34,13 +34,10 @@ class OnceIndexer:
         if self.suspended or not connection.in_atomic_block:
             return
         self.suspended = True
-        if (
-            connection.vendor == "sqlite"
-            and hasattr(schema, "drop_triggers")  # else: keep the triggers, only slower
-            and schema.is_installed(connection)
-        ):
-            schema.drop_triggers(connection)
-            self.dropped = True
+        if connection.vendor == "sqlite" and schema.is_installed(connection):
+            with connection.cursor() as cursor:
+                schema.pause_sqlite_triggers(cursor)
+            self.paused = True
         elif connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -58,8 +55,9 @@ class OnceIndexer:
 
         if not self.suspended:
             return
-        if self.dropped:
-            schema.install(connection)
+        if self.paused:
+            with connection.cursor() as cursor:
+                schema.resume_sqlite_triggers(cursor)
         elif self.disabled:
             with connection.cursor() as cursor:
                 _alter_triggers(cursor, self.disabled, "ENABLE")
