@@ -154,6 +154,20 @@ def api_detail(client: Client, rounds: int) -> dict:
     return time_requests(client, urls, rounds=rounds).summary()
 
 
+# Runs manage.py and, at exit, writes the process's VmHWM (peak RSS, kB) to a file.
+_PEAK_WRAPPER = """
+import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as fh:
+        kb = next(line.split()[1] for line in fh if line.startswith("VmHWM:"))
+    with open(os.environ["BENCH_PEAK_FILE"], "w") as out:
+        out.write(kb)
+atexit.register(_peak)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def export(manage_py: Path) -> dict:
     """``export_catalogue`` in a child process: wall time and the child's peak RSS."""
     from django.core.management import get_commands
@@ -162,11 +176,12 @@ def export(manage_py: Path) -> dict:
         raise NotAvailable("no export_catalogue command")
     with tempfile.TemporaryDirectory(prefix="bench-export-") as out:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        peak_file = Path(out) / "peak-rss"
         started = time.perf_counter()
         try:
             proc = subprocess.run(
-                [sys.executable, str(manage_py), "export_catalogue", out],
-                env=os.environ.copy(),
+                [sys.executable, "-c", _PEAK_WRAPPER, str(manage_py), "export_catalogue", out],
+                env={**os.environ, "BENCH_PEAK_FILE": str(peak_file)},
                 capture_output=True,
                 text=True,
                 timeout=EXPORT_TIMEOUT_S,
@@ -174,7 +189,10 @@ def export(manage_py: Path) -> dict:
         except subprocess.TimeoutExpired as exc:
             raise NotAvailable(f"export_catalogue took over {EXPORT_TIMEOUT_S} s") from exc
         seconds = time.perf_counter() - started
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        # The child's own high-water mark: RUSAGE_CHILDREN would report at least this
+        # worker's size, which a forked child inherits in ru_maxrss across exec.
+        peak_kb = int(peak_file.read_text()) if peak_file.exists() else None
+        peak_file.unlink(missing_ok=True)
         if proc.returncode != 0:
             raise NotAvailable(
                 f"export_catalogue failed: {(proc.stderr or proc.stdout).strip()[-300:]}"
@@ -187,7 +205,7 @@ def export(manage_py: Path) -> dict:
                 lines = sum(1 for _ in fh)
     return {
         "seconds": round(seconds, 2),
-        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "peak_rss_mb": round(peak_kb / 1024, 1) if peak_kb is not None else None,
         "earlier_children_peak_mb": round(before / 1024, 1),
         "documents_exported": lines,
         "bytes": sum(files.values()),
