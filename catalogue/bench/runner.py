@@ -111,7 +111,9 @@ def run_worker(*, tier: int, seed: int, rounds: int, import_files: int, label: s
 
     client = Client()
     measured = [
+        ("search_cold", lambda: scenarios.search(client, rounds, cold=True)),
         ("search", lambda: scenarios.search(client, rounds)),
+        ("document_page_cold", lambda: scenarios.document_page(client, rounds, cold=True)),
         ("document_page", lambda: scenarios.document_page(client, rounds)),
         ("agent_page", lambda: scenarios.agent_page(client, rounds)),
         ("unit_page", lambda: scenarios.unit_page(client, rounds)),

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
@@ -63,9 +64,16 @@ def _sample_documents(n: int = SAMPLE) -> list[Document]:
     return list(Document.objects.filter(pk__in=chosen).order_by("pk"))
 
 
-def search(client: Client, rounds: int) -> dict:
+def clear_caches() -> None:
+    """Cold measurements: no cached facet counts, result pages or rendered pages."""
+    for cache in caches.all():
+        cache.clear()
+
+
+def search(client: Client, rounds: int, *, cold: bool = False) -> dict:
     """The search page with 3 facets applied (type, classification, and repository or a
-    date range); the page itself counts 6 facets."""
+    date range); the page itself counts 6 facets. Warm: counts and page ids come from
+    the cache after the warm-up; cold: every cache emptied before each request."""
     base = _url("catalogue:search")
     top_type = (
         Document.objects.published()
@@ -93,14 +101,17 @@ def search(client: Client, rounds: int) -> dict:
         elif repo:
             params["repository"] = repo["unit__repository__slug"]
         urls.append(f"{base}?{urlencode(params)}")
-    timing = time_requests(client, urls, rounds=rounds)
+    timing = time_requests(client, urls, rounds=rounds, before_each=clear_caches if cold else None)
     return {**timing.summary(), "queries_in_set": len(urls), "example": urls[0]}
 
 
-def document_page(client: Client, rounds: int) -> dict:
+def document_page(client: Client, rounds: int, *, cold: bool = False) -> dict:
+    """Warm: anonymous pages served from the page cache after the warm-up; cold: every
+    cache emptied before each request (a new, edited or expired page)."""
     docs = _sample_documents()
     urls = [d.get_absolute_url() for d in docs]
-    return time_requests(client, urls, rounds=rounds).summary()
+    before = clear_caches if cold else None
+    return time_requests(client, urls, rounds=rounds, before_each=before).summary()
 
 
 def agent_page(client: Client, rounds: int) -> dict:

@@ -58,17 +58,22 @@ SLOW_REQUEST_S = 10.0  # a request slower than this is timed once, not repeated
 MEASUREMENT_CAP_S = 150.0  # stop repeating a measurement after this long
 
 
-def time_requests(client, urls: list[str], *, rounds: int, warmup: int = 2) -> Timing:
+def time_requests(
+    client, urls: list[str], *, rounds: int, warmup: int = 2, before_each=None
+) -> Timing:
     """GET every url ``warmup`` times untimed (the last of them counting queries, so
     the debug cursor does not weigh on the timed requests), then ``rounds`` times
     timed. A 404 or 5xx makes the feature unavailable. A pathologically slow page is
     measured on fewer requests (see ``SLOW_REQUEST_S``, ``MEASUREMENT_CAP_S``) and says
-    so, rather than holding the whole suite hostage."""
+    so, rather than holding the whole suite hostage. ``before_each`` (untimed) runs
+    before every request: the cold measurements empty the caches there."""
     timing = Timing()
     began = time.perf_counter()
     for round_number in range(max(1, warmup)):
         last = round_number == max(1, warmup) - 1
         for url in urls:
+            if before_each:
+                before_each()
             started, cpu = time.perf_counter(), time.process_time()
             if last:
                 with CaptureQueriesContext(connection) as ctx:
@@ -95,6 +100,8 @@ def time_requests(client, urls: list[str], *, rounds: int, warmup: int = 2) -> T
                 return timing
     for _ in range(rounds):
         for url in urls:
+            if before_each:
+                before_each()
             started, cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             _drain(response)

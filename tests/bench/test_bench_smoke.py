@@ -55,6 +55,9 @@ def test_table_is_complete(smoke):
         for key in report.QUERY_ROWS:
             assert m[key]["p50_ms"] <= m[key]["p95_ms"] <= m[key]["p99_ms"]
             assert m[key]["statuses"] == [200]
+        # Cold requests really miss the caches: the warm page comes from the page cache.
+        assert m["document_page_cold"]["queries_min"] > m["document_page"]["queries_max"]
+        assert 20 < m["export"]["peak_rss_mb"] < 1000
         assert m["export"]["documents_exported"] >= run["tier"] * 0.8
         assert m["import"]["files"] == 20
     assert data["machine"]["cores"] and data["machine"]["python"]
