@@ -25,7 +25,7 @@ from catalogue.models import (
     Subject,
 )
 from catalogue.search import get_backend
-from catalogue.search.facets import FacetEngine
+from catalogue.search.facet_engine import FacetEngine
 
 SORT_CHOICES = [
     ("relevance", "Relevance"),

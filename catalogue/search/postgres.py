@@ -24,7 +24,7 @@ def _term(term: Term) -> SearchQuery:
     phraseto_tsquery, so nothing a visitor types is read as tsquery syntax."""
     if term.kind == "phrase":
         return SearchQuery(term.text, search_type="phrase", config="english")
-    if term.kind == "plain":  # a phrase's words in any order (facets.py's prefilter)
+    if term.kind == "plain":  # a phrase's words in any order (facet_engine.py's prefilter)
         return SearchQuery(term.text, search_type="plain", config="english")
     suffix = ":*" if term.kind == "prefix" else ""
     return SearchQuery(f"'{term.text}'{suffix}", search_type="raw", config="english")
