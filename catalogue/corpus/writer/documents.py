@@ -1,15 +1,4 @@
-"""Write a planned corpus into the database in batches, with no per-row queries.
-
-Authority rows (repositories, units, agents) are few and go through ``bulk_create``
-(their ``save()``-derived fields, slugs, normalised names and tree paths, are set
-here the same way). Documents and their many child rows (footnotes, roles, events,
-event agents, citations, relations, M2M links) are built as tuples against ids
-reserved up front and appended per table per batch by ``RowSink``: ``executemany`` on
-SQLite, ``COPY`` on PostgreSQL. A model instance per row, and ``bulk_create``'s
-statement compilation and RETURNING, cost more than the inserts themselves.
-"""
-
-from __future__ import annotations
+"""Documents and their child rows as tuples, one append per table per batch."""
 
 import datetime as dt
 import hashlib
@@ -19,31 +8,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from catalogue.models import (
-    Agent,
-    AgentName,
-    ArchivalUnit,
-    Caveat,
     Citation,
-    ClassificationLevel,
-    Collection,
     Document,
     DocumentAgent,
     DocumentRelation,
-    DocumentType,
     EventAgent,
     Footnote,
-    Position,
     ProvenanceEvent,
-    Publication,
-    Repository,
-    Subject,
 )
-from catalogue.normalise import normalise_name
 
-from . import vocabulary as v
-from .authorities import Authorities
-from .plan import PlannedDocument
-from .text import file_name, render_text
+from ..plan import PlannedDocument
+from ..text import file_name, render_text
+from .authorities import Lookups
+from .sink import RowSink, reserve_ids
 
 # When generated records say they were published.
 PUBLISHED_AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -87,241 +64,6 @@ DOCUMENT_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-
-
-class Lookups:
-    """Database ids for everything a planned document refers to by key."""
-
-    def __init__(self):
-        self.collection = 0
-        self.doc_types: dict[str, int] = {}
-        self.classifications: dict[str, int] = {}
-        self.caveats: dict[str, int] = {}
-        self.subjects: dict[str, int] = {}
-        self.publications: dict[str, int] = {}
-        self.repositories: dict[str, int] = {}
-        self.agents: list[int] = []
-        self.units: list[int] = []
-
-
-def ensure_vocabulary(lookups: Lookups) -> None:
-    """The controlled vocabularies normally come from a data migration; recreate any
-    that a flushed test database lost, by natural key."""
-    collection, _created = Collection.objects.get_or_create(
-        name=v.COLLECTION, defaults={"variants": v.COLLECTION_VARIANTS}
-    )
-    lookups.collection = collection.pk
-    labels = {key: key.replace("_", " ").capitalize() for key, *_ in v.DOCUMENT_TYPES}
-    existing = dict(DocumentType.objects.values_list("key", "pk"))
-    for key, label in labels.items():
-        if key not in existing:
-            existing[key] = DocumentType.objects.get_or_create(key=key, defaults={"label": label})[
-                0
-            ].pk
-    lookups.doc_types = existing
-    existing = dict(ClassificationLevel.objects.values_list("slug", "pk"))
-    for slug, name in v.CLASSIFICATION_NAMES.items():
-        if slug not in existing:
-            existing[slug] = ClassificationLevel.objects.get_or_create(
-                name=name,
-                defaults={
-                    "slug": slug,
-                    "rank": v.CLASSIFICATION_RANKS[slug],
-                    "is_marking": slug != "no-classification-marking",
-                },
-            )[0].pk
-    lookups.classifications = existing
-    existing = dict(Caveat.objects.values_list("slug", "pk"))
-    for slug, name, kind, *_ in v.CAVEATS:
-        if slug not in existing:
-            existing[slug] = Caveat.objects.get_or_create(
-                name=name, defaults={"slug": slug, "kind": kind}
-            )[0].pk
-    lookups.caveats = existing
-    lookups.subjects = {name: Subject.objects.get_or_create(name=name)[0].pk for name in v.SUBJECTS}
-    for key, fields in v.PUBLICATIONS.items():
-        title = fields["title"]
-        defaults = {k: val for k, val in fields.items() if k != "title"}
-        lookups.publications[key] = Publication.objects.get_or_create(
-            title=title, defaults=defaults
-        )[0].pk
-
-
-def ensure_authorities(auth: Authorities, lookups: Lookups) -> dict[str, int]:
-    """Create the repositories, agents and units this corpus needs, reusing any that
-    already exist under the same natural key. Returns counts of rows created."""
-    created = {"repositories": 0, "agents": 0, "agent_names": 0, "positions": 0, "units": 0}
-    for key, name, short, address in v.REPOSITORIES:
-        repo, was_created = Repository.objects.get_or_create(
-            name=name, defaults={"short_name": short, "address": address}
-        )
-        lookups.repositories[key] = repo.pk
-        created["repositories"] += was_created
-
-    existing = {
-        (kind, norm): pk
-        for pk, kind, norm in Agent.objects.filter(merged_into__isnull=True).values_list(
-            "pk", "kind", "normalised_name"
-        )
-    }
-    new_agents = []
-    keys = []
-    for spec in auth.agents:
-        norm = normalise_name(spec.name)
-        if (spec.kind, norm) in existing:
-            keys.append(existing[(spec.kind, norm)])
-            continue
-        agent = Agent(
-            kind=spec.kind,
-            authorised_name=spec.name,
-            sort_name=spec.sort_name,
-            normalised_name=norm,
-            slug=slugify(spec.name)[:120] or "agent",
-        )
-        new_agents.append((spec, agent))
-        keys.append(agent)
-    Agent.objects.bulk_create([a for _s, a in new_agents], batch_size=500)
-    lookups.agents = [k if isinstance(k, int) else k.pk for k in keys]
-    created["agents"] = len(new_agents)
-
-    names = []
-    positions = []
-    for spec, agent in new_agents:
-        forms = [(spec.name, "authorised"), *spec.variants]
-        seen = set()
-        for form, name_type in forms:
-            norm = normalise_name(form)
-            if norm in seen:
-                continue
-            seen.add(norm)
-            names.append(AgentName(agent=agent, name=form, normalised=norm, name_type=name_type))
-        for title, org_key, start, end in spec.positions:
-            org = lookups.agents[auth.orgs[org_key]] if org_key else None
-            positions.append(
-                Position(
-                    agent=agent, title=title, organisation_id=org, start_date=start, end_date=end
-                )
-            )
-    AgentName.objects.bulk_create(names, batch_size=500)
-    Position.objects.bulk_create(positions, batch_size=500)
-    created["agent_names"] = len(names)
-    created["positions"] = len(positions)
-
-    existing_units = {
-        (repo, parent, title): (pk, path)
-        for pk, repo, parent, title, path in ArchivalUnit.objects.values_list(
-            "pk", "repository_id", "parent_id", "title", "tree_path"
-        )
-    }
-    lookups.units = [0] * len(auth.units)
-    paths: dict[int, str] = {}
-    # Units are listed parents first, so one pass per depth level keeps parents ready.
-    pending = list(auth.units)
-    while pending:
-        ready = [u for u in pending if u.parent is None or lookups.units[u.parent]]
-        pending = [u for u in pending if not (u.parent is None or lookups.units[u.parent])]
-        batch = []
-        for spec in ready:
-            repo = lookups.repositories[spec.repository]
-            parent = lookups.units[spec.parent] if spec.parent is not None else None
-            found = existing_units.get((repo, parent, spec.title))
-            if found:
-                lookups.units[spec.key] = found[0]
-                paths[found[0]] = found[1]
-                continue
-            unit = ArchivalUnit(
-                repository_id=repo,
-                parent_id=parent,
-                level=spec.level,
-                title=spec.title,
-                slug=slugify(spec.title)[:120] or "unit",
-                identifier=spec.identifier,
-                identifier_scheme=spec.scheme,
-                sort_order=spec.key,
-                date_start=v.CRISIS_START,
-                date_end=v.CRISIS_END,
-                date_text="1962",
-            )
-            batch.append((spec, unit))
-        ArchivalUnit.objects.bulk_create([u for _s, u in batch], batch_size=500)
-        for spec, unit in batch:
-            lookups.units[spec.key] = unit.pk
-            parent_path = paths[unit.parent_id] if unit.parent_id else "/"
-            unit.tree_path = f"{parent_path}{unit.pk}/"
-            unit.depth = unit.tree_path.count("/") - 2
-            paths[unit.pk] = unit.tree_path
-        ArchivalUnit.objects.bulk_update(
-            [u for _s, u in batch], ["tree_path", "depth"], batch_size=500
-        )
-        created["units"] += len(batch)
-    return created
-
-
-def reserve_ids(model, n: int) -> list[int]:
-    """Ids for ``n`` new rows of ``model``. The caller holds the write transaction: on
-    SQLite that is the database lock; on PostgreSQL the sequence hands them out."""
-    if n == 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, n],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
-        top = cursor.fetchone()[0]
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            row = cursor.fetchone()
-            if row and row[0] and row[0] > top:
-                top = row[0]
-        return list(range(top + 1, top + 1 + n))
-
-
-class RowSink:
-    """Appends rows to tables the fastest way each database offers, on the connection
-    (and so inside the transaction) Django is using.
-
-    SQLite: one ``executemany`` per table and batch straight on the sqlite3 cursor.
-    PostgreSQL: ``COPY … FROM STDIN``, which skips per-row statement execution and
-    per-row WAL records for the parse/bind/execute round trip of an INSERT.
-    """
-
-    def __init__(self):
-        self.vendor = connection.vendor
-        self.statements: dict[tuple[str, tuple[str, ...]], str] = {}
-
-    def insert(self, model_or_table, columns, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        table = model_or_table if isinstance(model_or_table, str) else model_or_table._meta.db_table
-        key = (table, tuple(columns))
-        sql = self.statements.get(key)
-        qn = connection.ops.quote_name
-        if sql is None:
-            names = ", ".join(qn(c) for c in columns)
-            if self.vendor == "postgresql":
-                sql = f"COPY {qn(table)} ({names}) FROM STDIN"
-            else:
-                mark = "?" if self.vendor == "sqlite" else "%s"
-                sql = (
-                    f"INSERT INTO {qn(table)} ({names}) VALUES ({', '.join([mark] * len(columns))})"
-                )
-            self.statements[key] = sql
-        connection.ensure_connection()
-        raw = connection.connection
-        if self.vendor == "postgresql":
-            with raw.cursor() as cursor, cursor.copy(sql) as copy:
-                write = copy.write_row
-                for row in rows:
-                    write(row)
-        elif self.vendor == "sqlite":
-            raw.executemany(sql, rows)
-        else:
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, rows)
 
 
 class CorpusWriter:

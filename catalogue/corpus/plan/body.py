@@ -1,0 +1,156 @@
+"""Body text and footnotes of a planned document, drawn from pooled sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import vocabulary as v
+from .formats import MONTHS
+from .records import PlannedFootnote
+
+SENTENCE_POOL = 20_000
+WORDS_PER_SENTENCE = 14
+PARAGRAPH_SIZES = (2, 3, 4, 5, 6)  # pooled sentences after each paragraph's opener
+
+
+class BodyDrafting:
+    """The planner's body and footnote draws (mixed into ``DocumentPlanner``)."""
+
+    def _sentence(self, labels: list[str]) -> str:
+        """A sentence naming one of this document's own people when it has any."""
+        rng = self.rng
+        if labels:
+            return rng.choice(self.person_pool).replace("{p}", rng.choice(labels))
+        return rng.choice(self.sentence_pool)
+
+    def _fresh(self) -> str:
+        rng = self.rng
+        tmpl = v.SENTENCES[rng.choices(range(len(v.SENTENCES)), cum_weights=self.sentence_cum)[0]]
+        return self._fill(tmpl, self.auth.agents[self.person()].label)
+
+    def _fill(self, tmpl: str, p: str) -> str:
+        rng = self.rng
+        return tmpl.format(
+            p=p,
+            q=self.auth.agents[self.person()].label,
+            o=rng.choice(v.ORGANISATIONS)[3],
+            t=rng.choice(v.TOPIC_PHRASES),
+            c=rng.choice(v.CUBAN_PLACES),
+            d=rng.choice(v.WEEKDAYS),
+            r=rng.choice(v.RARE_TERMS),
+            h=rng.choice(v.HOURS),
+        )
+
+    def _body(self, doc_type, words, message_number, routing, speakers, labels) -> str:
+        rng = self.rng
+        paragraphs: list[str] = []
+        count = 0
+        if doc_type == "memorandum_of_telephone_conversation" and speakers:
+            names = [self.auth.agents[s].label for s in speakers]
+            alt = {0: [names[0]], 1: [names[1]]}
+            if names[0] == "Secretary":
+                alt[0] = ["Secretary", "Sec"]
+            if names[1] == "Secretary":
+                alt[1] = ["Secretary", "Sec"]
+            turn = 0
+            while count < words:
+                sentences = [
+                    self._sentence(names),
+                    *rng.choices(self.sentence_pool, k=rng.randint(0, 5)),
+                ]
+                text = " ".join(sentences)
+                paragraphs.append(f"{rng.choice(alt[turn])}: {text}")
+                count += text.count(" ") + 1
+                turn = 1 - turn
+            return "\n\n".join(paragraphs)
+        # Draw the whole body in a few calls: per-sentence draws dominated generation.
+        n_paragraphs = max(1, round(words / (5 * WORDS_PER_SENTENCE)))
+        sizes = rng.choices(PARAGRAPH_SIZES, k=n_paragraphs)
+        pooled = rng.choices(self.sentence_pool, k=sum(sizes))
+        if labels:
+            openers = [
+                t.replace("{p}", who)
+                for t, who in zip(
+                    rng.choices(self.person_pool, k=n_paragraphs),
+                    rng.choices(labels, k=n_paragraphs),
+                    strict=True,
+                )
+            ]
+        else:
+            openers = rng.choices(self.sentence_pool, k=n_paragraphs)
+        at = 0
+        for i, size in enumerate(sizes):
+            text = " ".join([openers[i], *pooled[at : at + size]])
+            at += size
+            if i == 0 and message_number:
+                text = " ".join([f"{message_number}.", *routing, text])
+            paragraphs.append(text)
+        return "\n\n".join(paragraphs)
+
+    def _footnotes(self, index, n, body, date):
+        rng = self.rng
+        if n == 0:
+            return [], body
+        found = set()
+        for _ in range(n * 3):
+            pos = body.find(" ", rng.randrange(len(body)))
+            if pos > 0:
+                found.add(pos)
+            if len(found) == n:
+                break
+        positions = sorted(found)
+        notes: list[PlannedFootnote] = []
+        pieces: list[str] = []
+        last = 0
+        shift = 0
+        for number, pos in enumerate(positions, start=1):
+            marker = f"({number})"
+            word_start = body.rfind(" ", 0, pos) + 1
+            anchor = body[word_start:pos].strip(".,;:\"'")[:200]
+            pieces.append(body[last:pos])
+            offset = pos + shift
+            pieces.append(marker)
+            shift += len(marker)
+            last = pos
+            notes.append(self._footnote(index, number, anchor, offset, date))
+        pieces.append(body[last:])
+        return notes, "".join(pieces)
+
+    def _footnote(self, index, number, anchor, offset, date) -> PlannedFootnote:
+        rng = self.rng
+        kind = rng.choices(
+            ["date", "citation", "cross_reference", "archival", "note"],
+            cum_weights=[20, 35, 60, 75, 100],
+        )[0]
+        note = PlannedFootnote(number=number, text="", kind=kind, anchor=anchor, offset=offset)
+        if kind == "date":
+            base = date or v.PEAK_START
+            resolved = base - dt.timedelta(days=rng.randint(0, 6))
+            note.resolved_date = resolved
+            note.text = f"{MONTHS[resolved.month]} {resolved.day}."
+        elif kind == "citation":
+            pub, tmpl = rng.choice(v.PRINTED_CITATIONS)
+            a = rng.randint(300, 900)
+            b = a + rng.randint(1, 4)
+            note.text = tmpl.format(a=a, b=b, n=rng.randint(5, 26))
+            note.printed = (pub, f"{a}-{b}" if "{b}" in tmpl else str(a))
+        elif kind == "cross_reference" and index > 0:
+            target = rng.randrange(max(0, index - 2000), index)
+            note.cross_reference = target
+            note.cross_number = target % 700 + 1
+            if rng.random() < 0.5:
+                note.text = f"Khrushchev's letter is printed as Document {note.cross_number}."
+            else:
+                note.text = f"See Document {note.cross_number}."
+        elif kind == "archival":
+            f = self.auth.files[rng.randrange(len(self.auth.files))]
+            who = self.auth.agents[self.person()].label
+            location = f.location_text
+            if f.decimal:
+                location = f"{location}, {f.decimal}/10-{rng.randint(16, 31)}62"
+            note.archival_unit = f.unit
+            note.text = f"{who}'s handwritten notes on this meeting are in {location}."
+        else:
+            note.kind = "note"
+            note.text = rng.choice(v.NOTE_FOOTNOTES)
+        return note
