@@ -7,7 +7,8 @@ thousands of matches that way took seconds at 100,000 documents. ``catalogue_doc
 holds one narrow row per document (status, type, classification, repository, unit,
 date, time) kept in sync by triggers, as the search index is (see ``schema.py``), and
 with the same lifecycle: ``pre_migrate`` drops the triggers, ``post_migrate`` re-creates
-them and rebuilds the rows when a migration ran or the row counts disagree.
+them and rebuilds the rows when the table's shape changed, a migration may have written
+rows, or the row counts disagree (``install.py``).
 
 The engine that reads them is ``facet_engine.py``.
 
@@ -183,18 +184,42 @@ def drop_facet_triggers(sender, using="default", **kwargs):
         drop_triggers(connections[using])
 
 
+VERSION_NAME = "facets"
+
+
+def shape_version(conn) -> str:
+    """The version of this vendor's facet table and triggers as the code defines them."""
+    from .install import shape_version as version
+
+    if conn.vendor == "postgresql":
+        return version(facets_pg.INSTALL, facets_pg.TRIGGERS)
+    return version(TABLES, TRIGGERS, _ROW)
+
+
 def ensure_facet_table(sender, using="default", plan=None, **kwargs):
-    """``post_migrate``: tables and triggers in place; rows rebuilt when a migration ran
-    (writes made while the triggers were away) or the counts disagree."""
+    """``post_migrate``: tables and triggers in place; the table re-created and refilled
+    when its shape is new or changed, and the rows rebuilt when a migration may have
+    written while the triggers were away or the counts disagree (see ``install.py``)."""
     from django.db import connections
 
     from catalogue.models import Document
 
+    from . import install as install_state
+
     conn = connections[using]
-    if using != "default" or not install(conn):
+    if using != "default" or conn.vendor not in VENDORS:
         return
+    version = shape_version(conn)
+    reshaped = install_state.recorded_version(conn, VERSION_NAME) != version
+    if reshaped:
+        with conn.cursor() as cursor:
+            drop_triggers(conn)
+            cursor.execute(f"DROP TABLE IF EXISTS {FACETS_TABLE}")
+    install(conn)
     with conn.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {FACETS_TABLE}")
         (rows,) = cursor.fetchone()
-    if plan or rows != Document.objects.count():
+    if reshaped or install_state.plan_may_write(plan) or rows != Document.objects.count():
         rebuild(conn)
+    if reshaped:
+        install_state.record_version(conn, VERSION_NAME, version)

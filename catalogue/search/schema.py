@@ -18,7 +18,7 @@ document catalogue ~50 times slower). Renaming an agent still re-indexes its doc
 (their rows carry the authorised name, for snippets and ranking); imports never rename.
 
 Triggers live only *between* migrations: ``pre_migrate`` drops them and ``post_migrate``
-re-creates them (then rebuilds the index if any migration ran). SQLite rebuilds a table
+re-creates them (and rebuilds the index only when needed: ``install.py``). SQLite rebuilds a table
 to alter it (create, copy, drop, rename) and refuses the rename while a trigger elsewhere
 names the dropped table; and a rebuilt table loses its own triggers. Migration 0003
 creates only the document index table; 0009 re-creates both tables in this shape.
@@ -434,6 +434,20 @@ def install(connection, triggers: bool = True) -> bool:
         else:
             return False
     return True
+
+
+VERSION_NAME = "search"
+
+
+def shape_version(connection) -> str:
+    """The version of this vendor's index tables, functions and triggers, as the code
+    defines them; ``post_migrate`` re-creates and refills the index when the database
+    recorded another (see ``install.py``)."""
+    from .install import shape_version as version
+
+    if connection.vendor == "postgresql":
+        return version(PG_INSTALL, PG_TRIGGERS)
+    return version(SQLITE_TABLE, SQLITE_AGENT_TABLE, SQLITE_TRIGGERS, SQLITE_PAUSE_TABLE)
 
 
 def drop_triggers(connection):

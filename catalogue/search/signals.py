@@ -2,9 +2,10 @@
 
 ``pre_migrate`` drops the triggers (SQLite rebuilds tables to alter them and cannot
 rename a table while a trigger refers to the dropped original); ``post_migrate`` creates
-the index table if needed, re-creates the triggers, and rebuilds the index when any
-migration ran or the row counts disagree, so writes made while the triggers were away
-are never lost.
+the index table if needed and re-creates the triggers. It rebuilds the index only when
+its shape is new or changed, a migration that ran may have written rows while the
+triggers were away, or the row counts disagree (see ``install.py``): a deploy with an
+unrelated migration no longer re-indexes the whole catalogue.
 """
 
 from django.db import connections
@@ -20,15 +21,23 @@ def drop_search_triggers(sender, using="default", **kwargs):
 def ensure_search_index(sender, using="default", plan=None, **kwargs):
     from catalogue.models import Agent, Document
 
-    from . import get_backend, schema
+    from . import get_backend, install, schema
 
     connection = connections[using]
-    if using != "default" or not schema.install(connection):
+    if using != "default" or connection.vendor not in ("sqlite", "postgresql"):
         return
+    version = schema.shape_version(connection)
+    reshaped = install.recorded_version(connection, schema.VERSION_NAME) != version
+    if reshaped and schema.is_installed(connection):
+        schema.uninstall(connection)
+    schema.install(connection)
     backend = get_backend()
     if (
-        plan
+        reshaped
+        or install.plan_may_write(plan)
         or backend.indexed_count() != Document.objects.count()
         or schema.indexed_agents(connection) != Agent.objects.count()
     ):
         backend.rebuild()
+    if reshaped:
+        install.record_version(connection, schema.VERSION_NAME, version)
