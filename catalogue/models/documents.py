@@ -231,6 +231,22 @@ class Document(models.Model):
                 F("id").desc(),
                 name="document_date_order_desc",
             ),
+            # Created by RunSQL in 0009 and 0010, declared here (0011, state only).
+            # The importer's lookup of a hand-described record by its file's checksum.
+            models.Index(
+                fields=["source_checksum"],
+                condition=models.Q(identity_key=""),
+                name="document_unkeyed_checksum",
+            ),
+            # The API's -date order in one direction, for a row-value keyset seek.
+            models.Index(
+                IsNull(F("date"), False),
+                F("date"),
+                IsNull(F("time"), False),
+                F("time"),
+                F("id"),
+                name="document_date_seek_desc",
+            ),
         ]
 
     def __str__(self):

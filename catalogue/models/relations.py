@@ -135,6 +135,12 @@ class Citation(models.Model):
                 name="citation_cites_something",
             )
         ]
+        indexes = [
+            # "printed as Document 102" -> the FRUS citation (RunSQL in 0009; 0011 declares it).
+            models.Index(
+                fields=["publication", "document_number"], name="citation_publication_number"
+            ),
+        ]
 
     def __str__(self):
         target = self.publication or self.unit or self.text[:60]
