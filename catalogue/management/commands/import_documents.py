@@ -12,8 +12,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from catalogue.importers.parallel import MAX_DEFAULT_WORKERS
 from catalogue.models import ImportRun
-from catalogue.services.importing import default_username, discover, run_import
+from catalogue.services.importing import (
+    MIN_FILES_FOR_WORKERS,
+    default_username,
+    discover,
+    run_import,
+)
 
 
 class Command(BaseCommand):
@@ -58,11 +64,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=500, help="Files stored per transaction batch."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Processes that parse files while this one stores them (0: parse in this "
+            f"process; default: one per core, up to {MAX_DEFAULT_WORKERS}, for "
+            f"{MIN_FILES_FOR_WORKERS} files or more). The order, transactions and "
+            "results are the same either way.",
+        )
 
     def handle(self, *args, **opts):
         max_bytes = opts["max_bytes"] or settings.IMPORT_MAX_BYTES
         if max_bytes <= 0:
             raise CommandError("--max-bytes must be a positive number of bytes.")
+        if opts["workers"] is not None and opts["workers"] < 0:
+            raise CommandError("--workers must be 0 or more.")
         sources = discover(opts["paths"])
         if not sources:
             raise CommandError("No .txt files found in the paths given.")
@@ -111,6 +129,7 @@ class Command(BaseCommand):
                 options=options,
                 batch_size=max(1, opts["batch_size"]),
                 on_result=on_result,
+                workers=opts["workers"],
             )
         finally:
             if progress is not None:

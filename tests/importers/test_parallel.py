@@ -1,0 +1,77 @@
+"""Parsing in worker processes gives exactly what parsing in this process gives."""
+
+from pathlib import Path
+
+from catalogue.importers import parallel
+from catalogue.importers.parallel import ParallelParser, ParseJob, parse_file
+
+TEXTS = Path(__file__).resolve().parent / "texts"
+MAX_BYTES = 2_000_000
+
+
+def jobs(tmp_path):
+    files = sorted(TEXTS.glob("*.txt"))
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"Cuban Missile Crisis\n\x00\x01\x02")
+    headless = tmp_path / "headless.txt"
+    headless.write_text("\n\nthis is not a heading of any kind, only a lower-case line\n")
+    out = [ParseJob(path=str(p), fs_path=str(p)) for p in files]
+    out.insert(3, ParseJob(path=str(binary), fs_path=str(binary)))
+    out.insert(7, ParseJob(path="missing.txt", error="no such file or directory"))
+    out.insert(9, ParseJob(path=str(headless), fs_path=str(headless)))
+    out.append(ParseJob(path="upload.txt", data=files[0].read_bytes()))
+    out.append(ParseJob(path=str(tmp_path / "gone.txt")))
+    return out
+
+
+def test_workers_return_the_same_outcomes_in_the_same_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 3)  # several chunks, some in flight
+    monkeypatch.setattr(parallel, "CHUNKS_AHEAD", 1)
+    given = jobs(tmp_path)
+    here = [parse_file(job, max_bytes=MAX_BYTES) for job in given]
+    with ParallelParser(2, max_bytes=MAX_BYTES) as pool:
+        there = list(pool.parse(given))
+
+    assert len(there) == len(given) == len(list(TEXTS.glob("*.txt"))) + 5
+    assert there == here
+    # Field by field, with types (== alone would let 1 == 1.0 == True through).
+    assert [repr(o) for o in there] == [repr(o) for o in here]
+    failures = {job.path: o for job, o in zip(given, there, strict=True) if o.parsed is None}
+    assert set(failures) == {
+        str(tmp_path / "binary.txt"),
+        "missing.txt",
+        str(tmp_path / "headless.txt"),
+        str(tmp_path / "gone.txt"),
+    }
+    assert failures["missing.txt"].error == "no such file or directory"
+    assert failures[str(tmp_path / "binary.txt")].error.startswith("binary content: NUL byte")
+    assert failures[str(tmp_path / "binary.txt")].line == 2
+    assert failures[str(tmp_path / "headless.txt")].line == 3
+    assert failures[str(tmp_path / "gone.txt")].error.startswith("cannot read file")
+    assert there[-2].parsed.source_file == "upload.txt"
+
+
+def test_collection_and_size_limit_reach_the_workers(tmp_path):
+    given = [ParseJob(path=str(p), fs_path=str(p)) for p in sorted(TEXTS.glob("*.txt"))]
+    sizes = sorted(Path(job.path).stat().st_size for job in given)
+    limit = sizes[len(sizes) // 2]
+    with ParallelParser(2, max_bytes=limit, collection="Berlin Crisis") as pool:
+        there = list(pool.parse(given))
+    assert there == [parse_file(j, max_bytes=limit, collection="Berlin Crisis") for j in given]
+    too_large = [o for o in there if o.parsed is None]
+    assert too_large and all(o.error.startswith("file too large") for o in too_large)
+    assert {o.parsed.collection for o in there if o.parsed} == {"Berlin Crisis"}
+
+
+def test_leaving_early_stops_the_workers():
+    given = [ParseJob(path=str(p), fs_path=str(p)) for p in sorted(TEXTS.glob("*.txt"))] * 20
+    with ParallelParser(2, max_bytes=MAX_BYTES) as pool:
+        stream = pool.parse(given)
+        first = next(stream)
+        processes = list(pool._executor._processes.values())
+    assert first == parse_file(given[0], max_bytes=MAX_BYTES)
+    assert processes and not any(p.is_alive() for p in processes)
+
+
+def test_default_workers_is_bounded():
+    assert 1 <= parallel.default_workers() <= parallel.MAX_DEFAULT_WORKERS
