@@ -183,17 +183,19 @@ MIN_FILES_FOR_WORKERS = 200
 
 
 @contextmanager
-def _parsing(sources, *, max_bytes: int, collection: str | None, workers: int | None):
+def _parsing(
+    sources, *, max_bytes: int, collection: str | None, workers: int | None, ahead: int = 0
+):
     """An iterator of (parsed, FileResult) in the order of ``sources``: parsed here, or
-    by worker processes when ``workers`` > 1 (None: one per core, for imports of at
-    least ``MIN_FILES_FOR_WORKERS`` files)."""
+    by ``workers`` worker processes (None: one per core, for imports of at least
+    ``MIN_FILES_FOR_WORKERS`` files)."""
     if workers is None:
         sources = list(sources)
         workers = default_workers() if len(sources) >= MIN_FILES_FOR_WORKERS else 0
-    if workers <= 1:
+    if workers <= 0:
         yield (parse_source(s, max_bytes=max_bytes, collection=collection) for s in sources)
         return
-    with ParallelParser(workers, max_bytes=max_bytes, collection=collection) as pool:
+    with ParallelParser(workers, max_bytes=max_bytes, collection=collection, ahead=ahead) as pool:
         sources = list(sources)
         outcomes = pool.parse(source.job() for source in sources)
         yield (_result(s.path, o) for s, o in zip(sources, outcomes, strict=True))
@@ -300,7 +302,7 @@ def run_import(
 ) -> ImportSummary:
     """Import ``sources``; ``on_result`` is called once per file, in order, as each is
     settled (for progress bars and ``--json``). ``workers``: processes that parse
-    while this one stores (0 or 1: parse here; None: one per core for large imports);
+    while this one stores (0: parse here; None: one per core for large imports);
     storing, its order and its transactions are the same either way."""
     max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
     summary = ImportSummary(run=None, dry_run=dry_run)
@@ -312,7 +314,9 @@ def run_import(
             result.parsed = None
         summary.files.append(result)
 
-    parsing = _parsing(sources, max_bytes=max_bytes, collection=collection, workers=workers)
+    parsing = _parsing(
+        sources, max_bytes=max_bytes, collection=collection, workers=workers, ahead=batch_size
+    )
     if dry_run:
         with parsing as parsed_files:
             for _parsed, result in parsed_files:

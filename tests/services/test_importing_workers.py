@@ -157,14 +157,14 @@ def test_workers_start_only_for_large_imports_unless_asked(corpus, monkeypatch):
     sources = discover([str(corpus)])
     assert len(sources) < importing.MIN_FILES_FOR_WORKERS
     run_import(sources, dry_run=True)
-    run_import(sources, dry_run=True, workers=1)
+    run_import(sources, dry_run=True, workers=0)
     assert started == []
-    run_import(sources, dry_run=True, workers=3)
-    assert started == [3]
+    run_import(sources, dry_run=True, workers=1)
+    assert started == [1]
     monkeypatch.setattr(importing, "MIN_FILES_FOR_WORKERS", len(sources))
     run_import(iter(sources), dry_run=True)  # any iterable, not only lists
     default = parallel.default_workers()
-    assert started == [3, *([default] if default > 1 else [])]
+    assert started == [1, *([default] if default else [])]
 
 
 def test_command_takes_workers_and_refuses_a_negative_number(corpus):

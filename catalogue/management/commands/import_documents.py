@@ -71,7 +71,8 @@ class Command(BaseCommand):
             metavar="N",
             help="Processes that parse files while this one stores them (0: parse in this "
             f"process; default: one per core, up to {MAX_DEFAULT_WORKERS}, for "
-            f"{MIN_FILES_FOR_WORKERS} files or more). The order, transactions and "
+            f"{MIN_FILES_FOR_WORKERS} files or more, none on one core). The order, "
+            "transactions and "
             "results are the same either way.",
         )
 
