@@ -107,21 +107,13 @@ def records(kind: str, *, user=None, chunk_size: int = CHUNK_SIZE) -> Iterator[d
 
 def _document_records(queryset, chunk_size, *, public=False):
     """Documents in keyset-paginated batches: each batch is a fixed number of queries
-    (``document_records``) and only one batch is in memory at a time."""
-    from catalogue.api.serializers import DocumentUrls, UnitPaths, document_records
+    (``ndjson_rows.read_batches``) and only one batch is in memory at a time."""
+    from . import ndjson_build, ndjson_rows
 
-    paths, urls, last = UnitPaths().load_all(), DocumentUrls(), 0
-    while True:
-        batch = list(
-            document_records(
-                queryset.filter(pk__gt=last).order_by("pk")[:chunk_size], paths, urls, public=public
-            )
-        )
-        if not batch:
-            return
-        for _, record in batch:
+    labels, urls = ndjson_rows.paths().labels, ndjson_rows.urls()
+    for docs, rel in ndjson_rows.read_batches(queryset, chunk_size=chunk_size, public=public):
+        for _, record in ndjson_build.build_records(docs, rel, labels, urls):
             yield record
-        last = batch[-1][0]
 
 
 def dumps(record: dict) -> str:
