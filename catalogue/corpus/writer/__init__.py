@@ -14,10 +14,11 @@ and their child rows as tuples).
 """
 
 from .authorities import Lookups, ensure_authorities, ensure_vocabulary
-from .documents import DOCUMENT_COLUMNS, PUBLISHED_AT, CorpusWriter
+from .documents import DOCUMENT_COLUMNS, PUBLISHED_AT, BatchRows, CorpusWriter
 from .sink import RowSink, reserve_ids
 
 __all__ = [
+    "BatchRows",
     "DOCUMENT_COLUMNS",
     "PUBLISHED_AT",
     "CorpusWriter",

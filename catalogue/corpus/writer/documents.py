@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import json as json_module
 
 from django.db import connection
 from django.utils import timezone
@@ -66,13 +67,111 @@ DOCUMENT_COLUMNS = [
 ]
 
 
+class BatchRows:
+    """One batch's rows per table, as plain tuples: what the planning side hands to the
+    inserting side (pickled across a process boundary when planning runs in a worker).
+
+    Events carry no id yet and event agents point at their event by its position in
+    ``events``: ids come from the database's sequence, which only the inserting side
+    may touch."""
+
+    __slots__ = ("documents", "tables", "files_written")
+
+    def __init__(self, documents: int, tables: dict[str, list[tuple]], files_written: int = 0):
+        self.documents = documents
+        self.tables = tables
+        self.files_written = files_written
+
+    def __getstate__(self):
+        return (self.documents, self.tables, self.files_written)
+
+    def __setstate__(self, state):
+        self.documents, self.tables, self.files_written = state
+
+
+# Child tables: (counter key, model or M2M field name, columns).
+CHILD_TABLES = [
+    (
+        "footnotes",
+        Footnote,
+        ["document_id", "number", "text", "kind", "anchor_text", "marker_offset", "resolved_date"],
+    ),
+    (
+        "agent_roles",
+        DocumentAgent,
+        [
+            "document_id",
+            "agent_id",
+            "role",
+            "position_title",
+            "name_as_written",
+            "sequence",
+            "note",
+        ],
+    ),
+    ("caveat_links", "caveats", ["document_id", "caveat_id"]),
+    ("subject_links", "subjects", ["document_id", "subject_id"]),
+    (
+        "citations",
+        Citation,
+        [
+            "document_id",
+            "kind",
+            "publication_id",
+            "unit_id",
+            "document_number",
+            "pages",
+            "text",
+            "url",
+            "sequence",
+        ],
+    ),
+    (
+        "relations",
+        DocumentRelation,
+        [
+            "source_id",
+            "target_id",
+            "relation_type",
+            "target_label",
+            "target_document_number",
+            "note",
+        ],
+    ),
+]
+EVENT_COLUMNS = [
+    "id",
+    "document_id",
+    "event_type",
+    "sequence",
+    "date",
+    "date_precision",
+    "date_certainty",
+    "date_text",
+    "time",
+    "place",
+    "description",
+    "evidence",
+    "custodian_before_id",
+    "custodian_after_id",
+    "unit_id",
+    "publication_id",
+]
+
+
 class CorpusWriter:
-    """Turns batches of planned documents into rows."""
+    """Turns batches of planned documents into rows (``build``, no database access, so
+    it can run in a forked worker) and appends them (``insert``, on Django's connection).
+
+    Document ids are reserved for the whole corpus before the first batch
+    (``reserve_document_ids``): a footnote's cross-reference points at an earlier
+    document, and the worker must know its id without asking the database."""
 
     def __init__(self, lookups: Lookups, text_paths: bool = False):
         self.lookups = lookups
         self.text_paths = text_paths
-        self.ids_by_index: dict[int, int] = {}
+        self.document_ids: list[int] = []
+        self.written_ids: list[int] = []
         self.slugs: dict[str, str] = {}
         self.date = connection.ops.adapt_datefield_value
         self.time = connection.ops.adapt_timefield_value
@@ -91,15 +190,24 @@ class CorpusWriter:
             0,
         )
         self.stamp = connection.ops.adapt_datetimefield_value
+        self.now = self.stamp(timezone.now())
+        self.published_at = self.stamp(PUBLISHED_AT)
         self.sink = RowSink()
         routing = Document._meta.get_field("routing")
         adapted: dict[tuple[str, ...], object] = {}
+        # PostgreSQL's adapter wraps the value (Jsonb), which need not cross a process
+        # boundary: COPY takes the JSON text as well.
+        as_text = connection.vendor == "postgresql"
 
         def json(value: list[str]):
             key = tuple(value)
             found = adapted.get(key)
             if found is None:
-                found = adapted[key] = routing.get_db_prep_save(value, connection)
+                if as_text:
+                    found = json_module.dumps(value, cls=routing.encoder)
+                else:
+                    found = routing.get_db_prep_save(value, connection)
+                adapted[key] = found
             return found
 
         self.json = json
@@ -110,9 +218,18 @@ class CorpusWriter:
         ]
         self.extra_columns = [f.column for f in extra]
         self.extra = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
-        m2m = Document._meta
-        self.caveat_table = m2m.get_field("caveats").remote_field.through._meta.db_table
-        self.subject_table = m2m.get_field("subjects").remote_field.through._meta.db_table
+        self.document_columns = DOCUMENT_COLUMNS + self.extra_columns
+        meta = Document._meta
+        self.tables: dict[str, tuple[str, list[str]]] = {}
+        for key, target, columns in CHILD_TABLES:
+            if isinstance(target, str):
+                table = meta.get_field(target).remote_field.through._meta.db_table
+            else:
+                table = target._meta.db_table
+            self.tables[key] = (table, columns)
+
+    def reserve_document_ids(self, n: int) -> None:
+        self.document_ids = reserve_ids(Document, n)
 
     def slug(self, title: str) -> str:
         slug = self.slugs.get(title)
@@ -121,13 +238,19 @@ class CorpusWriter:
         return slug
 
     def write(self, batch: list[PlannedDocument]) -> None:
+        """Build and insert one batch in this process."""
+        self.insert(self.build(batch))
+
+    # -- building (no database) -------------------------------------------------------
+
+    def build(self, batch: list[PlannedDocument], files_written: int = 0) -> BatchRows:
         lk = self.lookups
-        date, time, stamp = self.date, self.time, self.stamp
-        now = stamp(timezone.now())
-        published_at = stamp(PUBLISHED_AT)
-        ids = reserve_ids(Document, len(batch))
+        date, time = self.date, self.time
+        now, published_at, extra = self.now, self.published_at, self.extra
+        doc_ids = self.document_ids
         rows = []
-        for doc, pk in zip(batch, ids, strict=True):
+        for doc in batch:
+            pk = doc_ids[doc.index]
             raw = render_text(doc)
             rows.append(
                 (
@@ -167,23 +290,21 @@ class CorpusWriter:
                     hashlib.sha256(raw.encode()).hexdigest(),
                     now,
                     now,
+                    *extra,
                 )
             )
-            self.ids_by_index[doc.index] = pk
-        self.sink.insert(
-            Document, DOCUMENT_COLUMNS + self.extra_columns, [r + self.extra for r in rows]
-        )
-        self.counts["documents"] += len(rows)
-        self._children(batch, ids)
+        tables = self._children(batch)
+        tables["documents"] = rows
+        return BatchRows(len(batch), tables, files_written)
 
-    def _children(self, batch: list[PlannedDocument], ids: list[int]) -> None:
+    def _children(self, batch: list[PlannedDocument]) -> dict[str, list[tuple]]:
         lk = self.lookups
         date, time = self.date, self.time
+        doc_ids = self.document_ids
         footnotes, roles, caveats, subjects, citations, relations = [], [], [], [], [], []
         events, event_agents = [], []
-        n_events = sum(len(d.events) for d in batch)
-        event_ids = iter(reserve_ids(ProvenanceEvent, n_events))
-        for doc, pk in zip(batch, ids, strict=True):
+        for doc in batch:
+            pk = doc_ids[doc.index]
             for note in doc.footnotes:
                 footnotes.append(
                     (
@@ -226,7 +347,9 @@ class CorpusWriter:
                         )
                     )
                 elif note.cross_reference is not None:
-                    target = self.ids_by_index.get(note.cross_reference)
+                    target = (
+                        doc_ids[note.cross_reference] if note.cross_reference < doc.index else None
+                    )
                     relations.append(
                         (
                             pk,
@@ -250,10 +373,9 @@ class CorpusWriter:
                 (pk, "transcribed_in", lk.publications["avalon"], None, None, "", "", "", 1)
             )
             for seq, ev in enumerate(doc.events):
-                event_id = next(event_ids)
+                event_id = len(events)
                 events.append(
                     (
-                        event_id,
                         pk,
                         ev.event_type,
                         seq,
@@ -274,92 +396,39 @@ class CorpusWriter:
                 for agent, role in ev.agents:
                     if agent is not None:
                         event_agents.append((event_id, lk.agents[agent], role))
-        self.sink.insert(
-            Footnote,
-            [
-                "document_id",
-                "number",
-                "text",
-                "kind",
-                "anchor_text",
-                "marker_offset",
-                "resolved_date",
-            ],
-            footnotes,
-        )
-        self.sink.insert(
-            DocumentAgent,
-            [
-                "document_id",
-                "agent_id",
-                "role",
-                "position_title",
-                "name_as_written",
-                "sequence",
-                "note",
-            ],
-            roles,
-        )
-        self.sink.insert(self.caveat_table, ["document_id", "caveat_id"], caveats)
-        self.sink.insert(self.subject_table, ["document_id", "subject_id"], subjects)
-        self.sink.insert(
-            Citation,
-            [
-                "document_id",
-                "kind",
-                "publication_id",
-                "unit_id",
-                "document_number",
-                "pages",
-                "text",
-                "url",
-                "sequence",
-            ],
-            citations,
-        )
-        self.sink.insert(
-            DocumentRelation,
-            [
-                "source_id",
-                "target_id",
-                "relation_type",
-                "target_label",
-                "target_document_number",
-                "note",
-            ],
-            relations,
-        )
+        return {
+            "footnotes": footnotes,
+            "agent_roles": roles,
+            "caveat_links": caveats,
+            "subject_links": subjects,
+            "citations": citations,
+            "relations": relations,
+            "events": events,
+            "event_agents": event_agents,
+        }
+
+    # -- inserting (this process's connection) ----------------------------------------
+
+    def insert(self, rows: BatchRows) -> None:
+        tables = rows.tables
+        docs = tables["documents"]
+        self.sink.insert(Document, self.document_columns, docs)
+        self.written_ids.extend(r[0] for r in docs)
+        for key, (table, columns) in self.tables.items():
+            self.sink.insert(table, columns, tables[key])
+        events = tables["events"]
+        event_ids = reserve_ids(ProvenanceEvent, len(events))
         self.sink.insert(
             ProvenanceEvent,
-            [
-                "id",
-                "document_id",
-                "event_type",
-                "sequence",
-                "date",
-                "date_precision",
-                "date_certainty",
-                "date_text",
-                "time",
-                "place",
-                "description",
-                "evidence",
-                "custodian_before_id",
-                "custodian_after_id",
-                "unit_id",
-                "publication_id",
-            ],
-            events,
+            EVENT_COLUMNS,
+            [(pk, *row) for pk, row in zip(event_ids, events, strict=True)],
         )
-        self.sink.insert(EventAgent, ["event_id", "agent_id", "role"], event_agents)
-        for key, rows in (
-            ("footnotes", footnotes),
-            ("agent_roles", roles),
-            ("events", events),
-            ("event_agents", event_agents),
-            ("caveat_links", caveats),
-            ("subject_links", subjects),
-            ("citations", citations),
-            ("relations", relations),
-        ):
-            self.counts[key] += len(rows)
+        self.sink.insert(
+            EventAgent,
+            ["event_id", "agent_id", "role"],
+            [(event_ids[i], agent, role) for i, agent, role in tables["event_agents"]],
+        )
+        self.counts["documents"] += len(docs)
+        for key, table_rows in tables.items():
+            if key != "documents":
+                self.counts[key] += len(table_rows)

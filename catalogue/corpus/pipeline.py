@@ -1,0 +1,118 @@
+"""Planning and inserting on two cores: a forked worker plans documents and builds their
+rows while this process appends the previous batch to the database.
+
+Planning (the seeded draws, rendering the text, hashing it, building tuples) and the
+database's inserts each take about half of a load; in one process they add up. The
+worker is forked after the authorities are written and every document id is reserved,
+so it needs nothing from the database: it never touches the inherited connection and
+leaves with ``os._exit`` (multiprocessing's fork start), so the connection is not
+closed under the parent. Batches arrive in plan order over one pipe, so the corpus is
+the same whatever the timing. The pipe holds one message: the worker builds batch k+1
+while batch k is inserted, and waits there, which bounds memory to about two batches.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import traceback
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from .plan import PlannedDocument
+from .text import file_name, render_text
+from .writer import BatchRows, CorpusWriter
+
+# Below this many documents a worker's start-up costs more than the overlap saves.
+MIN_PARALLEL_DOCUMENTS = 4000
+
+
+class WorkerError(RuntimeError):
+    """The planning worker failed; its traceback is in the message."""
+
+
+def build_batches(
+    stream: Iterable[PlannedDocument],
+    writer: CorpusWriter,
+    *,
+    batch_size: int,
+    text_dir: Path | None,
+) -> Iterator[BatchRows]:
+    """The planned documents as row batches, writing their text files on the way."""
+    batch: list[PlannedDocument] = []
+    files = 0
+    for doc in stream:
+        batch.append(doc)
+        if text_dir is not None:
+            (text_dir / file_name(doc)).write_text(render_text(doc), encoding="utf-8")
+            files += 1
+        if len(batch) >= batch_size:
+            yield writer.build(batch, files)
+            batch, files = [], 0
+    if batch:
+        yield writer.build(batch, files)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def batches_from_worker(
+    stream: Iterable[PlannedDocument],
+    writer: CorpusWriter,
+    *,
+    batch_size: int,
+    text_dir: Path | None,
+):
+    """Yield an iterator of the batches ``build_batches`` would give, built in a forked
+    worker. On any exception here the worker is stopped and reaped."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_work,
+        args=(sender, stream, writer, batch_size, text_dir),
+        name="corpus-planner",
+        daemon=True,
+    )
+    worker.start()
+    sender.close()
+    try:
+        yield _receive(receiver, worker)
+    finally:
+        receiver.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+
+
+def _receive(receiver, worker) -> Iterator[BatchRows]:
+    while True:
+        try:
+            message = receiver.recv_bytes()
+        except EOFError:
+            worker.join()
+            raise WorkerError(
+                f"The corpus planning worker stopped early (exit code {worker.exitcode})."
+            ) from None
+        kind, payload = pickle.loads(message)
+        if kind == "done":
+            return
+        if kind == "error":
+            raise WorkerError(f"The corpus planning worker failed:\n{payload}")
+        yield payload
+
+
+def _work(sender, stream, writer, batch_size, text_dir) -> None:
+    try:
+        for rows in build_batches(stream, writer, batch_size=batch_size, text_dir=text_dir):
+            sender.send_bytes(pickle.dumps(("rows", rows), protocol=pickle.HIGHEST_PROTOCOL))
+        sender.send_bytes(pickle.dumps(("done", None)))
+    except BrokenPipeError:
+        pass  # the parent stopped reading: it is unwinding its own error
+    except BaseException:
+        with suppress(OSError):
+            sender.send_bytes(pickle.dumps(("error", traceback.format_exc())))
+    finally:
+        sender.close()
