@@ -163,6 +163,23 @@ class DocumentQuerySet(models.QuerySet):
             }
         )
 
+    def with_page_stamp(self):
+        """``page_stamp``: the search's change stamp (``catalogue_search_stamp``), which
+        database triggers renew on every write to a table a document page shows
+        (``facets_pg.STAMPED_TABLES``), ``update()``, ``bulk_create`` and raw SQL
+        included, read inside the same query. Why not the history stamps of
+        ``with_change_stamps``: only ``save()`` writes history, so a page changed
+        without it stayed cached. Off SQLite and PostgreSQL (no triggers) those remain."""
+        from django.db.models.expressions import RawSQL
+
+        from catalogue.search.facets import STAMP_TABLE
+
+        if connection.vendor not in ("sqlite", "postgresql"):
+            return self.with_change_stamps()
+        sql = f"SELECT value FROM {STAMP_TABLE} WHERE id = 1"
+        stamp = RawSQL(sql, (), output_field=models.BigIntegerField())  # noqa: S611
+        return self.annotate(page_stamp=stamp)
+
     def search(self, query: str):
         """Full-text search through the configured backend (FTS5 or PostgreSQL)."""
         from catalogue.search import get_backend

@@ -34,8 +34,8 @@ of two concurrent committers gets a serialisation error (retry), as before.
 FACETS_TABLE = "catalogue_document_facets"
 STAMP_TABLE = "catalogue_search_stamp"  # the view readers query
 STAMP_VALUE_TABLE = "catalogue_search_stamp_value"
-# Tables whose rows change what a search matches or how its facets are labelled
-# (SQLite's triggers in ``facets.py`` follow the same list).
+# Tables whose rows change what a search matches or how its facets are labelled, or
+# what a document page shows (SQLite's triggers in ``facets.py`` follow the same list).
 STAMPED_TABLES = [
     "catalogue_document",
     "catalogue_archivalunit",
@@ -50,6 +50,17 @@ STAMPED_TABLES = [
     "catalogue_classificationlevel",
     "catalogue_caveat",
     "catalogue_subject",
+    # Not searched, but shown on the public document page, whose anonymous cache is
+    # keyed on this stamp (``DocumentQuerySet.with_page_stamp``): without them a row
+    # changed by ``update()`` or ``bulk_create`` kept the old page for 5 minutes.
+    # (``catalogue_importrun`` is left out: the page shows a run's number, channel and
+    # start, which never change, while the importer updates its counters constantly.)
+    "catalogue_collection",
+    "catalogue_digitalobject",
+    "catalogue_provenanceevent",
+    "catalogue_eventagent",
+    "catalogue_publication",
+    "catalogue_documentrelation",
 ]
 
 # A new stamp now (repairs, TRUNCATE): token and stored value together.

@@ -35,9 +35,22 @@ def ensure_search_index(sender, using="default", plan=None, **kwargs):
     if (
         reshaped
         or install.plan_may_write(plan)
-        or backend.indexed_count() != Document.objects.count()
+        or _indexed_documents(connection, backend) != Document.objects.count()
         or schema.indexed_agents(connection) != Agent.objects.count()
     ):
         backend.rebuild()
     if reshaped:
         install.record_version(connection, schema.VERSION_NAME, version)
+
+
+def _indexed_documents(connection, backend) -> int:
+    """Rows of the document index. On SQLite from FTS5's ``_docsize`` shadow table (one
+    narrow row per document): ``count(*)`` on the FTS5 table itself reads every stored
+    text (2 s of the 2.4 s a no-op ``migrate`` spent at 100,000 documents)."""
+    from . import schema
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {schema.FTS_TABLE}_docsize")
+            return cursor.fetchone()[0]
+    return backend.indexed_count()
