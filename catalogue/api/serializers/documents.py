@@ -7,6 +7,7 @@ documents); the serializers here declare it for OpenAPI and validate writes.
 
 from collections import defaultdict
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers
 
 from catalogue.models import (
@@ -147,8 +148,11 @@ class DocumentListSerializer(serializers.ListSerializer):
         return [found[pk] for pk in ids if pk in found]
 
 
-class DocumentSummarySerializer(serializers.Serializer):
-    """A row of the document list."""
+class DocumentShapeSerializer(serializers.Serializer):
+    """The fields a list row and the full record share, declared once (type,
+    nullability, help text) so the two shapes cannot drift apart. A subclass adds its
+    own and names the order of all of them in ``Meta.fields``: OpenAPI lists the
+    properties in that order, the order the records are built in."""
 
     id = serializers.IntegerField(help_text="Stable public identifier.")
     url = serializers.URLField(help_text="The public page.")
@@ -169,46 +173,69 @@ class DocumentSummarySerializer(serializers.Serializer):
     caveats = serializers.ListField(
         child=serializers.CharField(), help_text="Caveats and precedence indicators."
     )
-    repository = serializers.CharField(allow_null=True, help_text="Holding institution.")
-    unit = serializers.IntegerField(allow_null=True, help_text="Unit the original is filed in.")
     status = serializers.ChoiceField(choices=PublicationStatus.choices, help_text=STATUS)
     version = serializers.IntegerField(help_text="Edit version, for optimistic locking.")
     updated_at = serializers.DateTimeField(help_text="Last change (UTC).")
 
     class Meta:
+        fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        order = self.Meta.fields
+        if set(order) != set(fields) or len(order) != len(fields):
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}.Meta.fields must name each declared field once; "
+                f"unlisted: {sorted(set(fields) - set(order))}, "
+                f"undeclared: {sorted(set(order) - set(fields))}"
+            )
+        return {name: fields[name] for name in order}
+
+
+class DocumentSummarySerializer(DocumentShapeSerializer):
+    """A row of the document list."""
+
+    repository = serializers.CharField(allow_null=True, help_text="Holding institution.")
+    unit = serializers.IntegerField(allow_null=True, help_text="Unit the original is filed in.")
+
+    class Meta:
         list_serializer_class = SummaryListSerializer
+        fields = (
+            "id",
+            "url",
+            "title",
+            "doc_type",
+            "collection",
+            "sender",
+            "sender_id",
+            "recipient",
+            "recipient_id",
+            "place",
+            "date",
+            "time",
+            "message_number",
+            "classification",
+            "caveats",
+            "repository",
+            "unit",
+            "status",
+            "version",
+            "updated_at",
+        )
 
 
-class DocumentSerializer(serializers.Serializer):
+class DocumentSerializer(DocumentShapeSerializer):
     """The full document record (read only; writes use ``DocumentWriteSerializer``)."""
 
     id = serializers.IntegerField(help_text="Stable public identifier, kept by exports.")
-    url = serializers.URLField(help_text="The public page.")
-    title = serializers.CharField(help_text=TITLE)
     slug = serializers.CharField(help_text="URL key of the public page.")
-    doc_type = serializers.CharField(help_text="Document type key, e.g. 'telegram'.")
-    collection = serializers.CharField(help_text="The published collection.")
-    sender = serializers.CharField(allow_null=True, help_text="Sender's authorised name.")
-    sender_id = serializers.IntegerField(allow_null=True, help_text="Sender agent id.")
-    recipient = serializers.CharField(allow_null=True, help_text="Addressee's authorised name.")
-    recipient_id = serializers.IntegerField(allow_null=True, help_text="Addressee agent id.")
-    place = serializers.CharField(help_text="Place of the dateline.")
-    date = DocumentDateSerializer(help_text="Date with precision and certainty.")
-    time = serializers.CharField(allow_null=True, help_text="Time of day, HH:MM.")
     time_text = serializers.CharField(help_text="The time as written.")
-    message_number = serializers.CharField(help_text="Telegram number, e.g. '1581'.")
     subject = serializers.CharField(help_text="The 'Subject:' line of the text.")
     subjects = serializers.ListField(
         child=serializers.CharField(), help_text="Subject headings assigned by archivists."
     )
     routing = serializers.ListField(
         child=serializers.CharField(), help_text="Addressing and routing lines."
-    )
-    classification = serializers.CharField(
-        allow_null=True, help_text="Classification level at the time."
-    )
-    caveats = serializers.ListField(
-        child=serializers.CharField(), help_text="Caveats and precedence indicators."
     )
     source = SourceSerializer(help_text="Where the original is kept.")
     agents = DocumentAgentSerializer(many=True, help_text="Agents and their roles.")
@@ -225,7 +252,6 @@ class DocumentSerializer(serializers.Serializer):
     raw_text = serializers.CharField(help_text="The source text, verbatim.")
     source_file = SourceFileSerializer(help_text="The file the record was imported from.")
     identity_key = serializers.CharField(help_text="Content-independent key importers match on.")
-    status = serializers.ChoiceField(choices=PublicationStatus.choices, help_text=STATUS)
     withdrawn_reason = serializers.CharField(help_text="Why a withdrawn record was withdrawn.")
     published_at = serializers.DateTimeField(allow_null=True, help_text="When published (UTC).")
     needs_review = serializers.BooleanField(help_text="Flagged for an archivist's review.")
@@ -235,10 +261,55 @@ class DocumentSerializer(serializers.Serializer):
     )
     import_run = serializers.IntegerField(allow_null=True, help_text="Import run that made it.")
     created_at = serializers.DateTimeField(help_text="Created (UTC).")
-    updated_at = serializers.DateTimeField(help_text="Last change (UTC).")
 
     class Meta:
         list_serializer_class = DocumentListSerializer
+        fields = (
+            "id",
+            "url",
+            "title",
+            "slug",
+            "doc_type",
+            "collection",
+            "sender",
+            "sender_id",
+            "recipient",
+            "recipient_id",
+            "place",
+            "date",
+            "time",
+            "time_text",
+            "message_number",
+            "subject",
+            "subjects",
+            "routing",
+            "classification",
+            "caveats",
+            "source",
+            "agents",
+            "footnotes",
+            "relations",
+            "citations",
+            "events",
+            "pages",
+            "received",
+            "received_time",
+            "transmission_note",
+            "editorial_note",
+            "text",
+            "raw_text",
+            "source_file",
+            "identity_key",
+            "status",
+            "withdrawn_reason",
+            "published_at",
+            "needs_review",
+            "review_note",
+            "version",
+            "import_run",
+            "created_at",
+            "updated_at",
+        )
 
     def to_representation(self, instance):
         return document_record(
