@@ -113,6 +113,12 @@ class ImportSummary:
         )
 
 
+def _path_order(path: Path) -> tuple[str, ...]:
+    # The order of sorted(paths) (component by component), without Path.__lt__'s
+    # per-comparison overhead (~8,000 comparisons for 1,000 files).
+    return path.parts
+
+
 def discover(paths: Iterable[str]) -> list[Source]:
     """Files named, found recursively (``*.txt``) in directories, or matched by globs;
     a path that matches nothing becomes a source that fails with that reason."""
@@ -143,14 +149,14 @@ def discover(paths: Iterable[str]) -> list[Source]:
                 sources.append(Source(path=given, error="no file matches this pattern"))
             for match in matches:
                 if Path(match).is_dir():
-                    for child in sorted(Path(match).rglob("*.txt")):
+                    for child in sorted(Path(match).rglob("*.txt"), key=_path_order):
                         add(str(child), child)
                 else:
                     add(match, Path(match))
             continue
         path = Path(given)
         if path.is_dir():
-            for child in sorted(path.rglob("*.txt")):
+            for child in sorted(path.rglob("*.txt"), key=_path_order):
                 if child.is_file():
                     add(str(child), child)
         elif path.exists():

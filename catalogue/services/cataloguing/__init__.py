@@ -198,6 +198,7 @@ def _catalogue_batch(batch, import_run, publish, context, indexer) -> tuple[list
         # as one UPDATE per row sent at once and one history insert.
         ids = [p.document.pk for p in updated]
         delete_children(ids)
+        _forget_frus_numbers(context, set(ids))
         docs = [p.document for p in updated]
         for doc in docs:
             doc.version += 1
@@ -238,7 +239,7 @@ def _write_children(
 
     caveats, roles, relations, citations, events, agents_of = [], [], [], [], [], []
     avalon = context.avalon()
-    targets = _known_frus_numbers(plans, context.frus())
+    targets = _known_frus_numbers(plans, context)
     run_id = builder.import_run.pk if builder.import_run else None
     for plan in plans:
         doc_id = plan.document.pk
@@ -422,20 +423,35 @@ EVENT_COLUMNS = (
 )
 
 
-def _known_frus_numbers(plans: list[Plan], frus) -> dict[int, int]:
+def _known_frus_numbers(plans: list[Plan], context: CatalogueContext) -> dict[int, int]:
     """Ids of catalogued documents already known by their FRUS document number (the
     first catalogued, as before). Ids only, grouped in the database: at 100,000
     documents each number is printed by ~140 generated records, and loading them
-    whole (texts included) took ~13 s per batch."""
+    whole (texts included) took ~13 s per batch. Remembered for the run
+    (``context.frus_numbers``): an import writes no document numbers, so only the
+    citations it deletes (an updated record's) can change what a number points at,
+    and those numbers are asked for again (``_forget_frus_numbers``)."""
     numbers = {n for p in plans for fn in p.parsed.footnotes for n in fn.cross_references}
-    if not numbers:
-        return {}
-    return dict(
-        Citation.objects.filter(
-            kind=CitationKind.PUBLISHED_IN, publication=frus, document_number__in=numbers
+    known = context.frus_numbers
+    missing = numbers - known.keys()
+    if missing:
+        known.update(dict.fromkeys(missing))
+        known.update(
+            Citation.objects.filter(
+                kind=CitationKind.PUBLISHED_IN,
+                publication=context.frus(),
+                document_number__in=missing,
+            )
+            .order_by()
+            .values("document_number")
+            .annotate(first=Min("document_id"))
+            .values_list("document_number", "first")
         )
-        .order_by()
-        .values("document_number")
-        .annotate(first=Min("document_id"))
-        .values_list("document_number", "first")
-    )
+    return {n: known[n] for n in numbers if known[n] is not None}
+
+
+def _forget_frus_numbers(context: CatalogueContext, document_ids: set[int]):
+    """Updating a record deletes its citations, document numbers included."""
+    known = context.frus_numbers
+    for number in [n for n, pk in known.items() if pk in document_ids]:
+        del known[number]

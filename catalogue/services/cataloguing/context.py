@@ -49,6 +49,29 @@ AVALON = {
     "url": "https://avalon.law.yale.edu/",
 }
 UNIT_LEVELS = set(UnitLevel.values)
+# What matching and placing units needs (the rest of a unit is never read here), in
+# the model's field order, which is the order ``Model.from_db`` expects values in.
+UNIT_FIELDS = tuple(
+    f.attname
+    for f in ArchivalUnit._meta.concrete_fields
+    if f.attname
+    in {
+        "id",
+        "repository_id",
+        "parent_id",
+        "title",
+        "identifier",
+        "identifier_scheme",
+        "level",
+        "tree_path",
+        "depth",
+        "slug",
+    }
+)
+_ID, _PARENT, _TITLE, _IDENTIFIER, _SCHEME = (
+    UNIT_FIELDS.index(name)
+    for name in ("id", "parent_id", "title", "identifier", "identifier_scheme")
+)
 
 
 class CatalogueContext:
@@ -71,6 +94,7 @@ class CatalogueContext:
         self._new_units: list[ArchivalUnit] = []
         self._collection_memo: dict[tuple[str, str], Collection] = {}
         self.agent_memo: dict[tuple, object] = {}
+        self.frus_numbers: dict[int, int | None] = {}  # FRUS document number → first id
 
     # -- collections ------------------------------------------------------------------
 
@@ -195,24 +219,37 @@ class CatalogueContext:
         return self._repositories[key]
 
     def _units_of(self, repository: Repository) -> dict:
+        """The repository's units by (parent, normalised title) and by (scheme,
+        normalised identifier). Rows are read as tuples and become ``ArchivalUnit``
+        objects only when a text names them (``_unit``): a large tree costs a tuple per
+        unit, not a model instance."""
         index = self._unit_index.get(repository.pk)
         if index is None:
-            index = {"by_title": {}, "by_identifier": {}}
-            for unit in ArchivalUnit.objects.filter(repository=repository).only(
-                "id",
-                "repository_id",
-                "parent_id",
-                "title",
-                "identifier",
-                "identifier_scheme",
-                "level",
-                "tree_path",
-                "depth",
-                "slug",
-            ):
-                self._index_unit(index, unit)
+            index = {"by_title": {}, "by_identifier": {}, "objects": {}}
+            units = ArchivalUnit.objects.filter(repository=repository)
+            index["db"] = units.db
+            by_title, by_identifier = index["by_title"], index["by_identifier"]
+            for row in units.values_list(*UNIT_FIELDS):
+                # The same keys as _index_unit; the first unit in the tree's order wins.
+                by_title.setdefault((row[_PARENT], normalise_name(row[_TITLE])), row)
+                if row[_IDENTIFIER]:
+                    key = (row[_SCHEME], normalise_name(row[_IDENTIFIER]))
+                    by_identifier.setdefault(key, row)
             self._unit_index[repository.pk] = index
         return index
+
+    @staticmethod
+    def _unit(index: dict, found) -> ArchivalUnit | None:
+        """An index entry as an object: a row read by ``_units_of`` becomes the same
+        partly loaded instance ``.only(*UNIT_FIELDS)`` would give, once per unit."""
+        if found is None or isinstance(found, ArchivalUnit):
+            return found
+        objects = index["objects"]
+        pk = found[_ID]
+        unit = objects.get(pk)
+        if unit is None:
+            unit = objects[pk] = ArchivalUnit.from_db(index["db"], UNIT_FIELDS, found)
+        return unit
 
     @staticmethod
     def _parent_key(parent: ArchivalUnit | None):
@@ -246,15 +283,19 @@ class CatalogueContext:
                 continue
             scheme = ref.identifier_scheme or ("other" if ref.identifier else "")
             unit = None
+            by_title = index["by_title"]
             if ref.identifier:
-                unit = index["by_identifier"].get((scheme, normalise_name(ref.identifier)))
+                found = index["by_identifier"].get((scheme, normalise_name(ref.identifier)))
+                unit = self._unit(index, found)
             if unit is None:
-                unit = index["by_title"].get((self._parent_key(parent), normalise_name(title)))
+                found = by_title.get((self._parent_key(parent), normalise_name(title)))
+                unit = self._unit(index, found)
                 if unit is not None and ref.identifier and unit.identifier:
                     # Same title, another accession/lot (USUN Files: NYFRC 84-84-001 and
                     # …-002): a different unit, never silently the first one.
                     title = f"{title} ({ref.identifier})"
-                    unit = index["by_title"].get((self._parent_key(parent), normalise_name(title)))
+                    found = by_title.get((self._parent_key(parent), normalise_name(title)))
+                    unit = self._unit(index, found)
             if unit is None:
                 unit = ArchivalUnit(
                     repository=repository,
