@@ -82,3 +82,15 @@ def test_units_named_by_texts_are_matched_like_a_full_load(django_assert_num_que
     location = parsed.source_note.location
     location.units[-1].title = location.units[-1].title.upper() + "."
     assert context.location(location)[1] is found
+
+
+def test_new_documents_are_what_the_constructor_makes():
+    from catalogue.services.cataloguing.plan import new_instance
+
+    made, fast, other = m.Document(), new_instance(m.Document), new_instance(m.Document)
+    plain = {k: v for k, v in made.__dict__.items() if k != "_state"}
+    assert {k: v for k, v in fast.__dict__.items() if k != "_state"} == plain
+    assert (fast._state.adding, fast._state.db, fast._state.fields_cache) == (True, None, {})
+    assert fast._state is not other._state and fast.routing is not other.routing
+    fast.routing.append("S/S")
+    assert other.routing == [] and new_instance(m.Document).routing == []

@@ -33,7 +33,7 @@ from catalogue.models.history import ChangeChannel, recording_channel
 from .context import CatalogueContext
 from .events import build_events
 from .indexing import index_once
-from .plan import Builder, Plan, cut, review_problems
+from .plan import Builder, Plan, cut, new_instance, review_problems
 from .rows import (
     adapters,
     delete_children,
@@ -170,7 +170,7 @@ def _catalogue_batch(batch, import_run, publish, context, indexer) -> tuple[list
             results.append((current, UNCHANGED))
             continue
         indexer.suspend()
-        document = current or Document()
+        document = current or new_instance(Document)
         plan = builder.fill(document, parsed)
         plan.outcome = UPDATED if current is not None else CREATED
         plans.append(plan)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 
+from django.db.models import Model, signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -62,6 +65,31 @@ def relate(document: Document, name: str, obj) -> None:
     field = _FOREIGN_KEYS[name]
     document.__dict__[field.attname] = None if obj is None else obj.pk
     field.set_cached_value(document, obj)
+
+
+@cache
+def _blank(model: type[Model]) -> tuple[dict, tuple]:
+    """A new instance's attributes (from one made by ``model()``) and the fields whose
+    default is a callable (a fresh value each: ``routing=list``)."""
+    values = dict(model().__dict__)
+    del values["_state"]
+    fresh = tuple(f for f in model._meta.concrete_fields if f.has_default() and callable(f.default))
+    return values, fresh
+
+
+def new_instance(model: type[Model]) -> Model:
+    """``model()`` without ``Model.__init__``'s per-field work (~45–85 µs a document,
+    a few per cent of an import): the same attributes and a fresh ``_state``. Falls
+    back to ``model()`` if anything listens to its init signals."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return model()
+    values, fresh = _blank(model)
+    obj = model.__new__(model)
+    obj.__dict__.update(values)
+    for model_field in fresh:
+        obj.__dict__[model_field.attname] = model_field.get_default()
+    obj._state = ModelState()
+    return obj
 
 
 @dataclass
