@@ -2,6 +2,7 @@
 rebuild the same filters themselves."""
 
 import functools
+import typing
 
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
@@ -242,10 +243,18 @@ class RepositoryQuerySet(models.QuerySet):
             .filter(unit__repository=OuterRef("pk"))
             .order_by()
             .values("unit__repository")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values("n")
         )
         return self.annotate(public_document_count=Coalesce(Subquery(counts), 0))
+
+
+class PublicDocumentTally(typing.NamedTuple):
+    """Published documents filed in each unit (``direct``) and in its whole subtree
+    (``total``), keyed by unit id; a unit without any is absent."""
+
+    direct: dict[int, int]
+    total: dict[int, int]
 
 
 class ArchivalUnitQuerySet(models.QuerySet):
@@ -256,7 +265,13 @@ class ArchivalUnitQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def descendants_of(self, unit, include_self: bool = False):
-        qs = self.filter(tree_path__startswith=unit.tree_path)
+        """A ``tree_path`` range rather than ``startswith``: SQLite's case-blind
+        ``LIKE`` cannot use the index; the range uses it on both databases."""
+        start = BinaryCollation(models.Value(unit.tree_path), output_field=models.CharField())
+        end = BinaryCollation(
+            models.Value(unit.tree_path + "\uffff"), output_field=models.CharField()
+        )
+        qs = self.filter(tree_path__gte=start, tree_path__lt=end)
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def in_repository(self, repository):
@@ -276,10 +291,42 @@ class ArchivalUnitQuerySet(models.QuerySet):
             .order_by()
             .annotate(g=models.Value(1))
             .values("g")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values("n")
         )
         return self.annotate(public_document_count=Coalesce(Subquery(counts), 0))
+
+    def public_document_tally(self) -> "PublicDocumentTally":
+        """Published documents per unit of this queryset, in one query, rolled up the
+        ``tree_path`` in Python into subtree totals.
+
+        The tree pages use this rather than ``with_public_document_counts()`` with
+        ``public()``: those run two subtree-range subqueries per listed unit, which
+        PostgreSQL planned as a scan of every unit (or a join filter over every
+        published document) per row: 0.6-1.5 s for 204 children at 100,000 documents.
+        Here each unit's own documents are counted from the ``(unit_id, status)`` index
+        alone. Scope the queryset to a whole subtree
+        (``descendants_of(unit, include_self=True)``) or a repository: an ancestor
+        outside it only gets the documents of the units inside it."""
+        from .documents import Document
+
+        counts = (
+            Document.objects.published()
+            .filter(unit=OuterRef("pk"))
+            .order_by()
+            .values("unit")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        rows = self.order_by().annotate(n=Subquery(counts)).values_list("pk", "tree_path", "n")
+        direct, total = {}, {}
+        for unit_id, path, n in rows:
+            if not n:
+                continue
+            direct[unit_id] = n
+            for part in path.strip("/").split("/"):
+                total[int(part)] = total.get(int(part), 0) + n
+        return PublicDocumentTally(direct=direct, total=total)
 
     def public(self):
         """Units with at least one published document somewhere below them."""

@@ -97,6 +97,8 @@ class ArchivalUnit(models.Model):
 
     class Meta:
         ordering = ["tree_path", "sort_order", "title"]
+        # PostgreSQL also has unit_tree_path_c, (tree_path COLLATE "C") for subtree
+        # ranges: raw SQL in migration 0012_unit_tree (SQLite has no "C" collation).
         permissions = [("merge_archivalunit", "Can merge duplicate units and undo merges")]
         constraints = [
             models.UniqueConstraint(

@@ -1,6 +1,7 @@
 """Repositories and their arrangement: Repository → collection → series → file → items."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
@@ -38,21 +39,22 @@ class RepositoryDetailView(DetailView):
     context_object_name = "repository"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            Repository.objects.with_public_document_counts().filter(public_document_count__gt=0),
-            slug=self.kwargs["slug"],
-        )
+        repository = get_object_or_404(Repository, slug=self.kwargs["slug"])
+        self.tally = ArchivalUnit.objects.in_repository(repository).public_document_tally()
+        repository.public_document_count = sum(self.tally.direct.values())
+        if not repository.public_document_count:
+            raise Http404("No published documents in this repository.")
+        return repository
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         units = (
             ArchivalUnit.objects.in_repository(self.object)
             .active()
-            .public()
-            .with_public_document_counts()
             .order_by("tree_path")
+            .only("id", "slug", "title", "level", "identifier", "tree_path")
         )
-        context["tree"] = build_tree(list(units))
+        context["tree"] = build_tree(_shown_with_counts(units, self.tally))
         return context
 
 
@@ -62,19 +64,22 @@ class UnitDetailView(DetailView):
     paginate_by = 50
 
     def get_queryset(self):
-        return (
-            ArchivalUnit.objects.public()
-            .with_public_document_counts()
-            .select_related("repository", "parent", "creator")
-        )
+        return ArchivalUnit.objects.select_related("repository", "parent", "creator")
 
     def get(self, request, *args, **kwargs):
-        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        if self.object.merged_into_id:
-            return redirect(self.object.merged_into, permanent=True)
-        if self.object.slug != kwargs.get("slug"):
-            return redirect(self.object, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        unit = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        self.tally = ArchivalUnit.objects.descendants_of(
+            unit, include_self=True
+        ).public_document_tally()
+        unit.public_document_count = self.tally.total.get(unit.pk, 0)
+        if not unit.public_document_count:
+            raise Http404("No published documents in this unit.")
+        self.object = unit
+        if unit.merged_into_id:
+            return redirect(unit.merged_into, permanent=True)
+        if unit.slug != kwargs.get("slug"):
+            return redirect(unit, permanent=True)
+        return self.render_to_response(self.get_context_data(object=unit))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -82,32 +87,41 @@ class UnitDetailView(DetailView):
         children = (
             ArchivalUnit.objects.filter(parent=unit)
             .active()
-            .public()
-            .with_public_document_counts()
             .order_by("sort_order", "title")
+            .only("id", "slug", "title", "level", "identifier")
         )
         documents = Document.objects.published().with_card().filter(unit=unit)
-        page = Paginator(documents, self.paginate_by).get_page(self.request.GET.get("page"))
-        # A series may hold hundreds of files: their rows carry only what the list
-        # shows, and each line is put together here rather than in template tags.
-        children = list(children.only("id", "slug", "title", "level", "identifier"))
-        unit_url = presentation.url_maker("catalogue:unit-detail")
-        for child in children:
-            child.url = unit_url(child.pk, child.slug)
-            count = child.public_document_count
-            child.summary = " · ".join(
-                part
-                for part in (
-                    child.get_level_display(),
-                    child.identifier,
-                    f"{count} {'document' if count == 1 else 'documents'}",
-                )
-                if part
-            )
+        paginator = Paginator(documents, self.paginate_by)
+        paginator.count = self.tally.direct.get(unit.pk, 0)  # already counted by the tally
+        page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             ancestors=unit.ancestors(),
-            children=children,
+            children=_shown_with_counts(children, self.tally),
             page=page,
             documents=list(page.object_list),
         )
         return context
+
+
+def _shown_with_counts(units, tally) -> list:
+    """The units with published documents below them, each with its subtree count, URL
+    and one-line summary. A tree may list hundreds of units: each line is put together
+    here rather than by template tags and ``reverse``."""
+    unit_url = presentation.url_maker("catalogue:unit-detail")
+    shown = []
+    for unit in units:
+        count = unit.public_document_count = tally.total.get(unit.pk, 0)
+        if not count:
+            continue
+        unit.url = unit_url(unit.pk, unit.slug)
+        unit.summary = " · ".join(
+            part
+            for part in (
+                unit.get_level_display(),
+                unit.identifier,
+                f"{count} {'document' if count == 1 else 'documents'}",
+            )
+            if part
+        )
+        shown.append(unit)
+    return shown

@@ -5,7 +5,7 @@ from tests.factories import DocumentFactory, UnitFactory
 
 from .conftest import parse
 
-REPOSITORY_PAGE_QUERIES = 2
+REPOSITORY_PAGE_QUERIES = 3
 UNIT_PAGE_QUERIES = 5
 
 
