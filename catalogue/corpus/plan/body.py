@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from array import array
+from operator import itemgetter
 
 from .. import vocabulary as v
+from .draws import weighted
 from .formats import MONTHS
 from .records import PlannedFootnote
 
-SENTENCE_POOL = 20_000
+# Distinct generic sentences; a power of two so that 16-bit random draws index a
+# table of the pool repeated (``POOL_TABLE_REPEAT`` times) without bias or arithmetic.
+SENTENCE_POOL = 2**14
+POOL_TABLE_REPEAT = 2**16 // SENTENCE_POOL
 WORDS_PER_SENTENCE = 14
 PARAGRAPH_SIZES = (2, 3, 4, 5, 6)  # pooled sentences after each paragraph's opener
 
@@ -25,7 +32,7 @@ class BodyDrafting:
 
     def _fresh(self) -> str:
         rng = self.rng
-        tmpl = v.SENTENCES[rng.choices(range(len(v.SENTENCES)), cum_weights=self.sentence_cum)[0]]
+        tmpl = v.SENTENCES[weighted(rng, range(len(v.SENTENCES)), self.sentence_cum)]
         return self._fill(tmpl, self.auth.agents[self.person()].label)
 
     def _fill(self, tmpl: str, p: str) -> str:
@@ -40,6 +47,19 @@ class BodyDrafting:
             r=rng.choice(v.RARE_TERMS),
             h=rng.choice(v.HOURS),
         )
+
+    def _pooled(self, k: int) -> tuple[str, ...]:
+        """``k`` sentences of the pool, uniformly: one ``randbytes`` and a C-level gather
+        instead of a ``random()`` and an index per sentence (the most frequent draw of
+        a corpus, ~60 per document). Session 3 changed this draw (and the pool size),
+        so corpora generated before differ for the same seed."""
+        if k == 0:
+            return ()
+        indices = array("H", self.rng.randbytes(2 * k))
+        if sys.byteorder == "big":
+            indices.byteswap()
+        found = itemgetter(*indices)(self.sentence_table)
+        return found if k > 1 else (found,)
 
     def _body(self, doc_type, words, message_number, routing, speakers, labels) -> str:
         rng = self.rng
@@ -66,7 +86,7 @@ class BodyDrafting:
         # Draw the whole body in a few calls: per-sentence draws dominated generation.
         n_paragraphs = max(1, round(words / (5 * WORDS_PER_SENTENCE)))
         sizes = rng.choices(PARAGRAPH_SIZES, k=n_paragraphs)
-        pooled = rng.choices(self.sentence_pool, k=sum(sizes))
+        pooled = self._pooled(sum(sizes))
         if labels:
             openers = [
                 t.replace("{p}", who)

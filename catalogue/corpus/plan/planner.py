@@ -9,7 +9,8 @@ import random
 
 from .. import vocabulary as v
 from ..authorities import Authorities
-from .body import SENTENCE_POOL, BodyDrafting
+from .body import POOL_TABLE_REPEAT, SENTENCE_POOL, BodyDrafting
+from .draws import weighted
 from .formats import _cap, format_date, format_time, ordinal
 from .provenance import ProvenanceDrafting
 from .records import PlannedDocument
@@ -56,6 +57,7 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
         # Generic sentences come from a seeded pool: filling templates per sentence
         # would make text generation the bottleneck at a million documents.
         self.sentence_pool = [self._fresh() for _ in range(SENTENCE_POOL)]
+        self.sentence_table = self.sentence_pool * POOL_TABLE_REPEAT
         person_templates = [t for t in v.SENTENCES if t.startswith("{p}")]
         self.person_pool = [
             self._fill(rng.choice(person_templates), "{p}") for _ in range(SENTENCE_POOL // 4)
@@ -64,10 +66,10 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
     # -- small draws -------------------------------------------------------------------
 
     def person(self) -> int:
-        return self.rng.choices(self.auth.persons, cum_weights=self.person_cum)[0]
+        return weighted(self.rng, self.auth.persons, self.person_cum)
 
     def us_person(self) -> int:
-        return self.rng.choices(self.us_people, cum_weights=self.us_cum)[0]
+        return weighted(self.rng, self.us_people, self.us_cum)
 
     def us_persons(self, n: int, exclude=()) -> list[int]:
         out: list[int] = []
@@ -106,9 +108,9 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
     def plan(self, index: int) -> PlannedDocument:
         rng = self.rng
         auth = self.auth
-        doc_type = rng.choices(self.type_keys, cum_weights=self.type_cum)[0]
+        doc_type = weighted(rng, self.type_keys, self.type_cum)
         _key, _w, median_words, mean_notes = self.type_info[doc_type]
-        date = rng.choices(self.days, cum_weights=self.day_cum)[0]
+        date = weighted(rng, self.days, self.day_cum)
         precision, certainty, date_note = "day", "certain", ""
         t = None
         place = "Washington"
@@ -121,11 +123,15 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
         speakers: list[int] = []
         participants: list[int] = []
 
+        given: set[tuple[int, str]] = set()
+
         def role(agent: int, name: str, as_written: str = ""):
+            if (agent, name) in given:
+                return
+            given.add((agent, name))
             spec = auth.agents[agent]
             title = spec.positions[0][0] if spec.positions else ""
-            if not any(r[0] == agent and r[1] == name for r in roles):
-                roles.append((agent, name, title, as_written or spec.label))
+            roles.append((agent, name, title, as_written or spec.label))
 
         if doc_type in ("telegram", "circular_telegram"):
             state = auth.orgs["state"]
@@ -277,7 +283,7 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
         location_text = ""
         file = None
         if doc_type != "editorial_note":
-            classification = rng.choices(self.class_keys, cum_weights=self.class_cum)[0]
+            classification = weighted(rng, self.class_keys, self.class_cum)
             if classification not in ("no-classification-marking", "unclassified"):
                 is_tel = doc_type in ("telegram", "circular_telegram")
                 precedence_taken = False
@@ -288,7 +294,7 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
                                 continue
                             precedence_taken = True
                         caveats.append(slug)
-            file = auth.files[rng.choices(range(len(auth.files)), cum_weights=self.file_cum)[0]]
+            file = auth.files[weighted(rng, range(len(auth.files)), self.file_cum)]
             unit = file.unit
             location_text = file.location_text
             if file.decimal:
