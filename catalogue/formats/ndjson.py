@@ -111,9 +111,10 @@ def _document_records(queryset, chunk_size, *, public=False):
     from . import ndjson_build, ndjson_rows
 
     labels, urls = ndjson_rows.paths().labels, ndjson_rows.urls()
-    for docs, rel in ndjson_rows.read_batches(queryset, chunk_size=chunk_size, public=public):
-        for _, record in ndjson_build.build_records(docs, rel, labels, urls):
+    for batch in ndjson_rows.read_batches(queryset, chunk_size=chunk_size, public=public):
+        for _, record in ndjson_build.build_records(*batch, labels, urls):
             yield record
+        del batch  # before the next batch is read
 
 
 def dumps(record: dict) -> str:

@@ -1,13 +1,21 @@
 """The reading half of the documents' NDJSON export: keyset batches of plain rows.
 
-Each batch is the document rows plus their related rows grouped by document id, as
-``catalogue.api.serializers.records`` selects them (one query per relation, an id
-range per batch), so the API detail and the export read the same columns. A batch
-is plain tuples and dicts: ``ndjson_build.build_records`` turns it into records,
-in this process or in the export's worker process (``ndjson_pipeline``).
+Each batch is the document rows plus their related rows grouped by document id: the
+columns ``catalogue.api.serializers.records`` selects (one query per relation, an id
+range per batch), in the order ``ndjson_build.build_records`` reads them. A batch is
+plain tuples and dicts, so it can be built into records in this process or in the
+export's worker process (``ndjson_pipeline``).
+
+The queries are compiled once per export, not once per batch: building ten
+querysets and compiling their SQL cost ~7 ms a batch, a quarter of the reading time
+at 250 documents a batch. Only the id bounds change between batches; they are bound
+as parameters into the once-compiled SQL.
 """
 
+from collections import defaultdict
 from collections.abc import Iterator
+
+from django.db import connections
 
 from catalogue import models as m
 from catalogue.api.serializers import records as api_records
@@ -16,24 +24,211 @@ from .ndjson_build import Paths, Urls, public_relation
 
 Batch = tuple[list[tuple], dict[str, dict]]
 
+# Bounds written into the SQL at compile time and swapped for each batch's own;
+# no real primary key is negative.
+LOW, HIGH = -7_000_001, -7_000_002
+
+RELATED = {
+    "caveats": (
+        m.Document.caveats.through,
+        "document_id",
+        ("document_id", "caveat__kind", "caveat__name"),
+        ("document_id", "caveat__name"),
+    ),
+    "subjects": (
+        m.Document.subjects.through,
+        "document_id",
+        ("document_id", "subject__name"),
+        ("document_id", "subject__name"),
+    ),
+    "agents": (
+        m.DocumentAgent,
+        "document_id",
+        ("document_id", "sequence", "id"),
+        (
+            "document_id",
+            "agent_id",
+            "agent__authorised_name",
+            "role",
+            "position_title",
+            "name_as_written",
+            "sequence",
+            "note",
+        ),
+    ),
+    "footnotes": (
+        m.Footnote,
+        "document_id",
+        ("document_id", "number"),
+        (
+            "document_id",
+            "id",
+            "number",
+            "text",
+            "kind",
+            "anchor_text",
+            "marker_offset",
+            "resolved_date",
+        ),
+    ),
+    "relations": (
+        m.DocumentRelation,
+        "source_id",
+        ("source_id", "id"),
+        (
+            "source_id",
+            "relation_type",
+            "target_id",
+            "target_label",
+            "target_document_number",
+            "footnote_id",
+            "note",
+            "target__status",
+        ),
+    ),
+    "citations": (
+        m.Citation,
+        "document_id",
+        ("document_id", "sequence", "id"),
+        (
+            "document_id",
+            "kind",
+            "publication__title",
+            "unit_id",
+            "document_number",
+            "pages",
+            "text",
+            "url",
+            "footnote_id",
+            "sequence",
+        ),
+    ),
+    "events": (
+        m.ProvenanceEvent,
+        "document_id",
+        ("document_id", "sequence", "id"),
+        (
+            "document_id",
+            "id",
+            "event_type",
+            "date",
+            "time",
+            "evidence",
+            "sequence",
+            "date_precision",
+            "date_certainty",
+            "date_text",
+            "place",
+            "description",
+            "custodian_before_id",
+            "custodian_after_id",
+            "unit_id",
+            "publication__title",
+            "import_run_id",
+        ),
+    ),
+    "event_agents": (
+        m.EventAgent,
+        "event__document_id",
+        ("event_id", "id"),
+        ("event_id", "agent_id", "agent__authorised_name", "role"),
+    ),
+    "pages": (
+        m.DigitalObject,
+        "document_id",
+        ("document_id", "page_number"),
+        (
+            "document_id",
+            "page_number",
+            "image",
+            "thumbnail",
+            "web_image",
+            "caption",
+            "width",
+            "height",
+            "format",
+            "file_size",
+            "checksum_sha256",
+            "created_at",
+        ),
+    ),
+}
+
+
+class Compiled:
+    """A queryset's SQL, compiled once, with the ``LOW``/``HIGH`` placeholders'
+    positions among its parameters."""
+
+    def __init__(self, queryset):
+        self.db = queryset.db
+        self.sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+        self.params = list(params)
+        self.slots = {
+            bound: [i for i, p in enumerate(params) if p == bound] for bound in (LOW, HIGH)
+        }
+        if any(len(slots) > 1 for slots in self.slots.values()) or not self.slots[LOW]:
+            raise ValueError(f"cannot place the batch bounds in {self.sql!r}")
+
+    def rows(self, low: int, high: int | None = None) -> list[tuple]:
+        """Rows straight from the cursor, without Django's per-value converters (see
+        ``records._raw``)."""
+        params = list(self.params)
+        for bound, value in ((LOW, low), (HIGH, high)):
+            for i in self.slots[bound]:
+                params[i] = value
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
+def _grouped(rows) -> dict:
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row[0]].append(row)
+    return groups
+
+
+def compile_related() -> dict[str, Compiled]:
+    out = {}
+    for name, (model, field, order, columns) in RELATED.items():
+        queryset = (
+            model.objects.filter(**{f"{field}__gte": LOW, f"{field}__lte": HIGH})
+            .order_by(*order)
+            .values_list(*columns)
+        )
+        out[name] = Compiled(queryset)
+    return out
+
 
 def read_batches(queryset, *, chunk_size: int, public: bool = False) -> Iterator[Batch]:
     """``(document rows, related rows by relation and document id)`` for the documents
-    of ``queryset`` in primary-key order, ``chunk_size`` documents at a time."""
+    of ``queryset`` in primary-key order, ``chunk_size`` documents at a time. The
+    consumer should drop each batch before asking for the next: one batch is then
+    all that is in memory."""
+    page = Compiled(
+        queryset.filter(pk__gt=LOW)
+        .order_by("pk")[:chunk_size]
+        .values_list(*api_records.DOCUMENT_COLUMNS)
+    )
+    related = compile_related()
     last = 0
     while True:
-        page = queryset.filter(pk__gt=last).order_by("pk")[:chunk_size]
-        docs = api_records._raw(page.values_list(*api_records.DOCUMENT_COLUMNS))
+        docs = page.rows(last)
         if not docs:
             return
-        rel = api_records.related_rows([d[0] for d in docs])
+        low, high = docs[0][0], docs[-1][0]
+        if high - low < 2 * len(docs):
+            rel = {name: _grouped(sql.rows(low, high)) for name, sql in related.items()}
+        else:  # scattered ids (a public export among many drafts): an IN list
+            rel = api_records.related_rows([d[0] for d in docs])
         if public:
             rel["relations"] = {
                 pk: [r for r in map(public_relation, rows) if r is not None]
                 for pk, rows in rel["relations"].items()
             }
+        last = high
         yield docs, rel
-        last = docs[-1][0]
+        del docs, rel
 
 
 def unit_labels() -> dict[int, tuple[str, str]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from catalogue.formats import ndjson, ndjson_pipeline, ndjson_rows
+from catalogue.formats import ndjson, ndjson_pipeline, ndjson_rows, ndjson_worker
 from catalogue.services.restore import FORMAT, FORMAT_VERSION
 
 BLOCK_BYTES = 1024 * 1024
@@ -37,7 +37,7 @@ def _cores() -> int:
 
 
 def _peak_rss_mb() -> float | None:
-    kb = ndjson_pipeline._peak_rss_kb()
+    kb = ndjson_worker.peak_rss_kb()
     return kb / 1024 if kb is not None else None
 
 
@@ -55,11 +55,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Overwrite an existing export in DIR."
         )
-        parser.add_argument(
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument(
             "--in-process",
             action="store_true",
             help="Build the documents' file in this process, without a worker process "
             "(the default on a single core).",
+        )
+        mode.add_argument(
+            "--worker",
+            action="store_true",
+            help="Build the documents' file in a worker process even on a single core "
+            "(the default on two or more).",
         )
 
     def handle(self, *args, directory, dry_run=False, force=False, **options):
@@ -68,7 +75,7 @@ class Command(BaseCommand):
             raise CommandError(f"{target} exists and is not a directory.")
         if (target / "manifest.json").exists() and not force and not dry_run:
             raise CommandError(f"{target} already holds an export; pass --force to replace it.")
-        self.worker = not options.get("in_process") and _cores() > 1
+        self.worker = options.get("worker") or (not options.get("in_process") and _cores() > 1)
         self.worker_peak_kb = None
         progress = self._progress()
         started = datetime.datetime.now(datetime.UTC)
