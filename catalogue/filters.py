@@ -4,6 +4,7 @@ Nothing here parses the query string by hand; every filter delegates to a named
 QuerySet method so the HTML facets and the API agree on what a filter means.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import django_filters
@@ -108,10 +109,8 @@ class DocumentFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.public = public
         if public:
-            self.filters["agent"].queryset = Agent.objects.public()
-            self.filters["unit"].queryset = ArchivalUnit.objects.public()
-            self.filters["repository"].queryset = Repository.objects.public()
-            self.filters["subject"].queryset = Subject.objects.public()
+            for name, queryset in _public_choices().items():
+                self.filters[name].queryset = queryset.all()
 
     def filter_q(self, queryset, name, value):
         """Rank only when sorting by relevance: ranking every match costs more than
@@ -234,6 +233,19 @@ class DocumentFilterSet(django_filters.FilterSet):
     def facets(self, limit: int = 12) -> list["Facet"]:
         """Every facet with live counts: one grouped query per facet."""
         return [spec.count(self, limit) for spec in FACETS]
+
+
+@functools.cache
+def _public_choices() -> dict:
+    """The public filters' choice querysets, built once per process and cloned per
+    request: building their ``Exists`` subqueries cost ~2 ms of every search. Unevaluated
+    querysets, so they hold no data (each clone queries afresh)."""
+    return {
+        "agent": Agent.objects.public(),
+        "unit": ArchivalUnit.objects.public(),
+        "repository": Repository.objects.public(),
+        "subject": Subject.objects.public(),
+    }
 
 
 def _reuse_matches() -> bool:

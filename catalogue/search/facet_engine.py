@@ -183,26 +183,24 @@ class FacetEngine:
             if name not in ("q", "sort", "role")
             and (condition := self._condition(name, value)) is not None
         ]
-        near = ""
-        near_params = []
-        if len(conditions) > 1:
-            cast = "::int" if self.pg else ""
-            near = " AND " + " + ".join(f"coalesce(({sql}){cast}, 0)" for sql, _ in conditions)
-            near += f" >= {len(conditions) - 1}"
-            near_params = [p for _, params in conditions for p in params]
+        near, near_params = _at_most_one_fails(conditions)
+        near = f" AND ({near})" if len(conditions) > 1 else ""
+        # Only what the groupings and the page read (status is always published here):
+        # each materialised row is written and read back, so narrower is cheaper.
+        narrow = ", ".join(f"m.{column}" for column in MATERIALISED)
         if self.parsed is None:
             return (
-                f"SELECT m.* FROM {FACETS_TABLE} m WHERE m.status = %s{near}",
+                f"SELECT {narrow} FROM {FACETS_TABLE} m WHERE m.status = %s{near}",
                 [self.status, *near_params],
             )
         if self.pg and self._loose is not None:
             return self._phrase_base(score, near, near_params)
         match, params = self._match()
-        columns, column_params = "m.*", []
+        columns, column_params = narrow, []
         if score:
             # Ranked only where every filter passes: bm25 / ts_rank is the costly part.
             where, column_params = self._where()
-            columns = f"m.*, CASE WHEN {where} THEN {self._score()} END AS score"
+            columns = f"{narrow}, CASE WHEN {where} THEN {self._score()} END AS score"
             column_params += self._score_params()
         return (
             f"SELECT {columns} FROM {FTS_TABLE} {self._join} {FACETS_TABLE} m "
@@ -309,11 +307,13 @@ class FacetEngine:
         if self.window is not None:
             order = self._rank_order("m.score") if ranked else SORTS[self.sort]
             offset, size = self.window
+            # The page's rows first (a top-N sort), then numbered: a window over all of
+            # ``a`` would sort every filtered match.
             branches.append(
                 (
                     f"SELECT * FROM (SELECT 'page', m.document_id{text}, NULL, NULL, "
-                    f"row_number() OVER (ORDER BY {order}) FROM a AS m "
-                    f"ORDER BY {order} LIMIT {size} OFFSET {offset}) AS page",
+                    f"row_number() OVER (ORDER BY {order}) FROM (SELECT * FROM a AS m "
+                    f"ORDER BY {order} LIMIT {size} OFFSET {offset}) AS m) AS page",
                     [],
                 )
             )
@@ -416,6 +416,26 @@ class FacetEngine:
                 ],
             )
             return [pk for (pk,) in cursor.fetchall()]
+
+
+# The narrow row's columns the counting statement materialises.
+MATERIALISED = [c.strip() for c in ROW_COLUMNS.split(",") if c.strip() != "status"]
+
+
+def _at_most_one_fails(conditions: list[tuple[str, list]]) -> tuple[str, list]:
+    """SQL true when at most one of these conditions fails (NULL fails), short-circuited:
+    a row passing the first needs at most one failure among the rest, a row failing it
+    must pass all the rest, so most rows are decided after one or two tests instead of
+    every condition being evaluated and summed."""
+    if len(conditions) < 2:
+        return "1 = 1", []
+    (sql, params), rest = conditions[0], conditions[1:]
+    passing, passing_params = _at_most_one_fails(rest)
+    every = " AND ".join(f"({s})" for s, _ in rest)
+    return (
+        f"CASE WHEN {sql} THEN {passing} ELSE {every} END",
+        [*params, *passing_params, *(p for _, ps in rest for p in ps)],
+    )
 
 
 def _in(column: str, values: list) -> tuple[str, list]:

@@ -76,7 +76,7 @@ class EngineHits:
         # By primary key alone: with ``status = 'published'`` in the query SQLite walks the
         # status index over every published document. The engine ranks published rows
         # only; ``is_public`` re-checks each of the page's twenty.
-        documents = Document.objects.with_card().in_bulk(ids)
+        documents = Document.objects.with_result_row().in_bulk(ids)
         return [documents[pk] for pk in ids if pk in documents and documents[pk].is_public]
 
 
