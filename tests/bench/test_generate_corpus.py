@@ -172,6 +172,12 @@ def test_command_summary_dry_run_and_bad_input(tmp_path):
     call_command("generate_corpus", "--documents", "25", "--seed", "4", stdout=out)
     assert "Generated 25 documents" in out.getvalue()
     assert Document.objects.count() == 25
+    out = StringIO()
+    call_command(
+        "generate_corpus", "--documents", "5", "--seed", "6", "--single-process", stdout=out
+    )
+    assert "Generated 5 documents" in out.getvalue()
+    assert Document.objects.count() == 30
     with pytest.raises(CommandError, match="at least 1"):
         call_command("generate_corpus", "--documents", "0")
     with pytest.raises(CommandError, match="publish-ratio"):
