@@ -41,6 +41,7 @@ from .rows import (
     insert_history,
     insert_returning_ids,
     insert_rows,
+    insert_rows_returning_ids,
     update_objects,
 )
 
@@ -212,30 +213,24 @@ def _write_children(
     plans: list[Plan], builder: Builder, context: CatalogueContext, *, reason, user
 ):
     """Footnotes, caveats, roles, relations, citations, events and event agents of the
-    batch: one executemany per table, plus one query each to read back footnote and
-    event ids."""
+    batch: one executemany per table; footnotes and events (whose ids the next rows
+    need) as INSERT … RETURNING."""
     doc_ids = [plan.document.pk for plan in plans]
     adapt_date, adapt_time = adapters()
-    insert_rows(
-        Footnote,
-        FOOTNOTE_COLUMNS,
-        [
-            (
-                plan.document.pk,
-                fn.number,
-                fn.text,
-                fn.kind,
-                cut(fn.anchor_text, 200),
-                fn.marker_offset,
-                adapt_date(fn.resolved_date),
-            )
-            for plan in plans
-            for fn in plan.parsed.footnotes
-        ],
-    )
-    footnote_ids = (
-        ids_by(Footnote, doc_ids, "number") if any(p.parsed.footnotes for p in plans) else {}
-    )
+    footnotes = [
+        (
+            plan.document.pk,
+            fn.number,
+            fn.text,
+            fn.kind,
+            cut(fn.anchor_text, 200),
+            fn.marker_offset,
+            adapt_date(fn.resolved_date),
+        )
+        for plan in plans
+        for fn in plan.parsed.footnotes
+    ]
+    footnote_ids = _ids_of(Footnote, FOOTNOTE_COLUMNS, footnotes, doc_ids, key=1)
 
     caveats, roles, relations, citations, events, agents_of = [], [], [], [], [], []
     avalon = context.avalon()
@@ -361,9 +356,8 @@ def _write_children(
     insert_rows(DocumentAgent, ROLE_COLUMNS, roles)
     insert_rows(DocumentRelation, RELATION_COLUMNS, relations)
     insert_rows(Citation, CITATION_COLUMNS, citations)
-    insert_rows(ProvenanceEvent, EVENT_COLUMNS, events)
+    event_ids = _ids_of(ProvenanceEvent, EVENT_COLUMNS, events, doc_ids, key=2)
     if any(roles for _key, roles in agents_of):
-        event_ids = ids_by(ProvenanceEvent, doc_ids, "sequence")
         insert_rows(
             EventAgent,
             ("event_id", "agent_id", "role"),
@@ -373,6 +367,15 @@ def _write_children(
                 for agent_id, role in roles.items()
             ],
         )
+
+
+def _ids_of(model, columns, rows, doc_ids, *, key: int) -> dict[tuple[int, int], int]:
+    """Insert ``rows`` (document id first) and map (document id, ``rows[key]``) to the
+    new ids; read back with one query where the database cannot return them."""
+    ids = insert_rows_returning_ids(model, columns, rows)
+    if ids is None:
+        return ids_by(model, doc_ids, columns[key]) if rows else {}
+    return {(row[0], row[key]): pk for row, pk in zip(rows, ids, strict=True)}
 
 
 FOOTNOTE_COLUMNS = (

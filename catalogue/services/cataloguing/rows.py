@@ -49,6 +49,37 @@ def insert_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[
         cursor.executemany(sql, rows)
 
 
+def insert_rows_returning_ids(
+    model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]
+) -> list[int] | None:
+    """``insert_rows`` that gives back the new ids, in the order of ``rows`` (multi-row
+    INSERT … RETURNING, as ``insert_returning_ids``): saves reading them back with a
+    query per batch. None where the database cannot return them (use ``ids_by``)."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        insert_rows(model, columns, rows)
+        return None
+    if not rows:
+        return []
+    _sql, rest = _plan(model, columns)
+    tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    meta = model._meta
+    qn = connection.ops.quote_name
+    names = [*columns, *(f.column for f in rest)]
+    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in names)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    returning = f" RETURNING {qn(meta.pk.column)}"
+    limit = connection.features.max_query_params or 65535
+    size = max(1, min(500, limit // len(names)))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params = [value for row in chunk for value in (*row, *tail)]
+            cursor.execute(head + ", ".join([one] * len(chunk)) + returning, params)
+            ids.extend(pk for (pk,) in cursor.fetchall())
+    return ids
+
+
 def update_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]):
     """Set ``columns`` of existing rows: each row is (values…, primary key)."""
     if not rows:
