@@ -112,6 +112,16 @@ class DocumentFilterSet(django_filters.FilterSet):
             for name, queryset in _public_choices().items():
                 self.filters[name].queryset = queryset.all()
 
+    def get_form_class(self):
+        """One form class per process for each kind (public or not): django-filter builds
+        a class and a field per filter on every request, though the fields depend only
+        on the filter definitions and ``public``. Each form deep-copies its class's
+        fields (choice querysets cloned unevaluated), so requests still share no data."""
+        key = (type(self), self.public)
+        if key not in _FORM_CLASSES:
+            _FORM_CLASSES[key] = super().get_form_class()
+        return _FORM_CLASSES[key]
+
     def filter_q(self, queryset, name, value):
         """Rank only when sorting by relevance: ranking every match costs more than
         restricting to them, and the other sorts do not need it."""
@@ -233,6 +243,9 @@ class DocumentFilterSet(django_filters.FilterSet):
     def facets(self, limit: int = 12) -> list["Facet"]:
         """Every facet with live counts: one grouped query per facet."""
         return [spec.count(self, limit) for spec in FACETS]
+
+
+_FORM_CLASSES: dict = {}
 
 
 @functools.cache

@@ -114,3 +114,23 @@ def test_public_choices_are_built_once_but_hold_no_data(client, db):
     assert accepted.context["errors"] is None
     assert accepted.context["page"].paginator.count == 1
     assert "Agent Zulu" in accepted.content.decode()
+
+
+def test_form_classes_are_shared_per_kind_and_keep_their_choices(db):
+    """Public and staff filtersets each reuse one form class, in either order, and each
+    keeps its own choices: the public one never offers an agent only a draft names."""
+    named = AgentFactory(authorised_name="Agent Yankee")
+    draft = DocumentFactory(title="Draft", status=PublicationStatus.DRAFT)
+    DocumentAgentFactory(document=draft, agent=named, role=AgentRole.SENDER)
+    for public in [True, False, True, False]:
+        first, second = (
+            DocumentFilterSet(QueryDict(f"agent={named.pk}"), public=public) for _ in range(2)
+        )
+        assert type(first.form) is type(second.form)
+        assert first.form.fields["agent"] is not second.form.fields["agent"]
+        assert first.is_valid() is not public
+        choices = first.form.fields["agent"].queryset
+        assert choices.filter(pk=named.pk).exists() is not public
+    public_form = DocumentFilterSet(QueryDict(), public=True).form
+    staff_form = DocumentFilterSet(QueryDict(), public=False).form
+    assert type(public_form) is not type(staff_form)
