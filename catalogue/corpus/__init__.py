@@ -139,7 +139,7 @@ def generate_corpus(
         produce = pipeline.batches_from_worker if worker else _batches_in_process
         with load.derived_tables_suspended() as index_installed:
             with (
-                load.foreign_keys_checked_once(LOADED_TABLES),
+                load.postgres_foreign_keys_checked_once(LOADED_TABLES),
                 load.deferred_indexes(_deferred_tables(worker=worker)),
                 produce(stream, writer, batch_size=batch_size, text_dir=text_dir) as batches,
                 pipeline.collector_paused(),

@@ -23,8 +23,7 @@ def sqlite_load_settings(*, fresh: bool):
     ignores journal and foreign-key pragmas inside one) and restored after it.
 
     Always: a large page cache. Only into a catalogue without documents (nothing to
-    lose but the load itself): foreign keys unchecked per row (checked once after the
-    load, see ``foreign_keys_checked_once``), the rollback journal in memory instead of the WAL, which
+    lose but the load itself): the rollback journal in memory instead of the WAL, which
     otherwise receives every page once and copies it into the database again at the
     checkpoint, and no fsync. A failed load still rolls back (the journal is in memory);
     a crash of the machine mid-load can leave the file unusable, to be re-created with
@@ -56,14 +55,9 @@ def sqlite_load_settings(*, fresh: bool):
         if changed_journal:
             cursor.execute("PRAGMA synchronous = OFF")
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_LOAD_CACHE_KIB}")
-    # Per-row foreign-key lookups off for a load into an empty catalogue;
-    # ``foreign_keys_checked_once`` checks the loaded tables in one pass instead.
-    keys_off = fresh and not connection.in_atomic_block and connection.disable_constraint_checking()
     try:
         yield
     finally:
-        if keys_off:
-            connection.enable_constraint_checking()
         with connection.cursor() as cursor:
             if changed_journal:
                 cursor.execute(f"PRAGMA journal_mode = {journal}")
@@ -78,30 +72,6 @@ def postgres_load_settings() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-
-
-@contextmanager
-def foreign_keys_checked_once(tables: list[str]):
-    """Foreign keys of ``tables`` checked once after the load rather than per row.
-
-    SQLite: when ``sqlite_load_settings`` switched enforcement off (a load into an
-    empty catalogue, outside any transaction), ``PRAGMA foreign_key_check`` over the
-    loaded tables afterwards; a dangling id raises ``IntegrityError`` and the
-    transaction rolls back. (Per row, each insert looked up every parent it names:
-    seven per document, five per event.) PostgreSQL: see
-    ``postgres_foreign_keys_checked_once``."""
-    if connection.vendor == "postgresql":
-        with postgres_foreign_keys_checked_once(tables):
-            yield
-        return
-    unchecked = False
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA foreign_keys")
-            unchecked = not cursor.fetchone()[0]
-    yield
-    if unchecked:
-        connection.check_constraints(table_names=tables)
 
 
 @contextmanager

@@ -120,37 +120,3 @@ def test_foreign_keys_are_checked_once_after_an_unchecked_load():
             "VALUES (987654321, 1, 'dangling', 'note', '')"
         )
     assert not Footnote.objects.filter(document_id=987654321).exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_sqlite_load_into_an_empty_catalogue_checks_foreign_keys_once():
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only: PostgreSQL's path is tested above")
-
-    def enforced():
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA foreign_keys")
-            return cursor.fetchone()[0]
-
-    assert enforced()
-    with (
-        pytest.raises(IntegrityError, match="catalogue_footnote.document_id"),
-        load.sqlite_load_settings(fresh=True),
-    ):
-        # Per-row enforcement is off for the load: the dangling row goes in...
-        assert not enforced()
-        with (
-            transaction.atomic(),
-            load.foreign_keys_checked_once(["catalogue_footnote"]),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(
-                "INSERT INTO catalogue_footnote (document_id, number, text, kind, anchor_text) "
-                "VALUES (987654321, 1, 'dangling', 'note', '')"
-            )
-    # ...the check after it raised, the transaction rolled back, enforcement is back.
-    assert not Footnote.objects.filter(document_id=987654321).exists()
-    assert enforced()
-    result = generate_corpus(documents=30, seed=34)
-    assert result.documents == 30 == Document.objects.count()
-    assert enforced()
