@@ -3,7 +3,9 @@ path and as the API's records, and a failure on either side leaves nothing behin
 
 import datetime
 import hashlib
+import io
 import json
+import os
 import re
 
 import orjson
@@ -179,3 +181,15 @@ def test_the_worker_reports_what_it_wrote(catalogue, tmp_path):
     assert report["sha256"] == hashlib.sha256(data).hexdigest()
     assert report["bytes"] == len(data)
     assert data == b"".join(ndjson.stream("documents"))
+
+
+@pytest.mark.django_db
+def test_the_summary_names_both_processes_peaks(catalogue, tmp_path):
+    out = io.StringIO()
+    call_command("export_catalogue", str(tmp_path), "--worker", stdout=out)
+    if not os.path.exists("/proc/self/status"):
+        pytest.skip("no /proc to read a peak from")
+    main, worker, total = map(
+        int, re.search(r"peak RSS (\d+) MB \+ worker (\d+) MB = (\d+) MB", out.getvalue()).groups()
+    )
+    assert main > worker > 0 and abs(total - main - worker) <= 1

@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -44,6 +45,37 @@ def _cores() -> int:
 def _peak_rss_mb() -> float | None:
     kb = ndjson_worker.peak_rss_kb()
     return kb / 1024 if kb is not None else None
+
+
+@contextmanager
+def read_snapshot(connection):
+    """One point-in-time view of the database for every file, without blocking writers.
+
+    On SQLite ``transaction.atomic()`` would run ``BEGIN IMMEDIATE`` (the settings'
+    ``transaction_mode``), taking the write lock for the whole export: every save
+    made meanwhile waited out the busy timeout and failed. A deferred transaction
+    and a first read fix a WAL snapshot instead. On PostgreSQL, REPEATABLE READ READ
+    ONLY (it must be the transaction's first statement). Inside a caller's
+    transaction, that transaction is the snapshot."""
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+            cursor.execute("SELECT count(*) FROM sqlite_master")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")
+        return
+    with transaction.atomic(using=connection.alias):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 class Command(BaseCommand):
@@ -84,13 +116,7 @@ class Command(BaseCommand):
         self.worker_peak_kb = None
         progress = self._progress()
         started = datetime.datetime.now(datetime.UTC)
-        # One snapshot for every file; on PostgreSQL, REPEATABLE READ makes it one (it
-        # must be the transaction's first statement, so not when nested in another).
-        snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
-        with transaction.atomic():
-            if snapshot:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with read_snapshot(connection):
             if dry_run:
                 counts = {kind: spec.queryset(None).count() for kind, spec in ndjson.KINDS.items()}
                 self.stdout.write(
