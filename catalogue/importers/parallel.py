@@ -20,6 +20,9 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +35,7 @@ from catalogue.importers.records import ParsedDocument
 CHUNK_SIZE = 16  # files per task: amortises the pickling round trip
 CHUNKS_AHEAD = 2  # per worker, beyond ``ahead`` files: keeps every worker busy
 MAX_DEFAULT_WORKERS = 4
+PARENT_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -93,10 +97,23 @@ def _parse_chunk(jobs: list[ParseJob], max_bytes: int, collection: str | None):
     return [parse_file(job, max_bytes=max_bytes, collection=collection) for job in jobs]
 
 
-def _start_worker():
+def _start_worker(parent: int):
     # As in the main process (services.importing): parsing allocates many small,
     # acyclic objects, and the default threshold spends ~5–10 % tracing them.
     gc.set_threshold(20_000, *gc.get_threshold()[1:])
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    # Ctrl-C reaches the whole process group: the main process records the run as
+    # interrupted and stops the workers; they need not print a traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _exit_with(parent: int):
+    """Leave when the importing process is gone. A killed import (SIGKILL, OOM) never
+    tells its workers to stop, and each holds the write end of the task queue, so none
+    ever reads end-of-file: they would wait for tasks for ever."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def default_workers() -> int:
@@ -129,6 +146,7 @@ class ParallelParser:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
         return self
 

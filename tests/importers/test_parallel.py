@@ -78,3 +78,44 @@ def test_leaving_early_stops_the_workers():
 
 def test_default_workers_is_bounded():
     assert parallel.default_workers() in {0, *range(2, parallel.MAX_DEFAULT_WORKERS + 1)}
+
+
+def test_workers_leave_when_the_importing_process_is_killed(tmp_path):
+    """A SIGKILLed import must not leave its workers waiting for tasks for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from catalogue.importers.parallel import ParallelParser, ParseJob\n"
+        f"jobs = [ParseJob(path={str(next(TEXTS.glob('*.txt')))!r})] * 64\n"
+        "with ParallelParser(2, max_bytes=10**6) as pool:\n"
+        "    list(pool.parse(jobs))\n"
+        "    print(*pool._executor._processes, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    workers = [int(pid) for pid in child.stdout.readline().split()]
+    assert workers and all(_alive(pid) for pid in workers)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    assert os.getpid()  # this process is untouched
+
+
+def _alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting for init to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
