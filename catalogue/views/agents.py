@@ -1,11 +1,11 @@
 """Agent pages: the authority record and every published document the agent is in."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
-from catalogue.models import Agent, AgentRole, DocumentAgent
+from catalogue.models import Agent, AgentRole, DocumentAgent, Position
 
 from . import presentation
 
@@ -32,8 +32,12 @@ class AgentDetailView(DetailView):
     DOCUMENTS_PER_PAGE = 100
 
     def get_queryset(self):
+        # Organisations joined into the positions' query: a nested prefetch costs one
+        # more query only for agents that hold positions, so counts differed by agent.
         return Agent.objects.public().prefetch_related(
-            "names", "identifiers", "positions__organisation"
+            "names",
+            "identifiers",
+            Prefetch("positions", queryset=Position.objects.select_related("organisation")),
         )
 
     def get(self, request, *args, **kwargs):

@@ -70,7 +70,10 @@ def test_agent_page_queries_do_not_grow(client, world, django_assert_num_queries
     for i in range(8):
         enrich(DocumentFactory(title=f"Doc {i}"), 1, agents=[agent])
         AgentNameFactory(agent=agent, name=f"Variant {i}")
-        Position.objects.create(agent=agent, title=f"Office {i}")
+        # Positions in an organisation: the organisations come in the positions' query.
+        Position.objects.create(
+            agent=agent, title=f"Office {i}", organisation=AgentFactory(authorised_name=f"Org {i}")
+        )
     with django_assert_num_queries(AGENT_PAGE_QUERIES):
         response = client.get(agent.get_absolute_url())
     assert len(parse(response).cssselect("ol.timeline > li")) == 9
