@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -204,6 +205,10 @@ def export(manage_py: Path) -> dict:
         # worker's size, which a forked child inherits in ru_maxrss across exec.
         peak_kb = int(peak_file.read_text()) if peak_file.exists() else None
         peak_file.unlink(missing_ok=True)
+        # The export's worker process (if it used one) reports its own peak in the
+        # summary line; both processes are alive together, so their peaks add up.
+        worker = re.search(r"\+ worker (\d+) MB =", proc.stdout or "")
+        worker_mb = int(worker.group(1)) if worker else None
         if proc.returncode != 0:
             raise NotAvailable(
                 f"export_catalogue failed: {(proc.stderr or proc.stdout).strip()[-300:]}"
@@ -216,7 +221,10 @@ def export(manage_py: Path) -> dict:
                 lines = sum(1 for _ in fh)
     return {
         "seconds": round(seconds, 2),
-        "peak_rss_mb": round(peak_kb / 1024, 1) if peak_kb is not None else None,
+        "peak_rss_mb": (
+            round(peak_kb / 1024 + (worker_mb or 0), 1) if peak_kb is not None else None
+        ),
+        "worker_peak_rss_mb": worker_mb,
         "earlier_children_peak_mb": round(before / 1024, 1),
         "documents_exported": lines,
         "bytes": sum(files.values()),

@@ -58,6 +58,9 @@ def test_table_is_complete(smoke):
         # Cold requests really miss the caches: the warm page comes from the page cache.
         assert m["document_page_cold"]["queries_min"] > m["document_page"]["queries_max"]
         assert 20 < m["export"]["peak_rss_mb"] < 1000
+        if data["machine"]["cores"] > 1:  # the export builds documents in a worker
+            worker = m["export"]["worker_peak_rss_mb"]
+            assert worker and m["export"]["peak_rss_mb"] > worker
         assert m["export"]["documents_exported"] >= run["tier"] * 0.8
         assert m["import"]["files"] == 20
     assert data["machine"]["cores"] and data["machine"]["python"]
