@@ -36,6 +36,22 @@ SORT_CHOICES = [
 ]
 
 
+class DocumentSearchForm(forms.Form):
+    """The search form's checks across fields: a range whose end precedes its start
+    would match nothing, which reads as "no documents" rather than as a mistake."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to",
+                f"The end of the date range ({end.isoformat()}) is before its start "
+                f"({start.isoformat()}).",
+            )
+        return cleaned
+
+
 class DocumentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     type = django_filters.ModelMultipleChoiceFilter(
@@ -101,6 +117,7 @@ class DocumentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Document
         fields = []
+        form = DocumentSearchForm
 
     def __init__(self, *args, public: bool = False, **kwargs):
         """``public=True`` (the public site, anonymous API use): the choices that name

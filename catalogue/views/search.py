@@ -50,9 +50,17 @@ class SearchView(TemplateView):
             facets=filterset.facets() if filterset.is_valid() else [],
             params=active,
             active_filters=active_filters(filterset, active),
-            errors=filterset.form.errors if not filterset.is_valid() else None,
+            errors=_errors_by_label(filterset.form) if not filterset.is_valid() else None,
         )
         return context
+
+
+def _errors_by_label(form) -> dict:
+    """Each problem under the label the form shows ("To"), not the parameter name."""
+    return {
+        (form.fields[name].label if name in form.fields else "Search"): messages
+        for name, messages in form.errors.items()
+    }
 
 
 class EngineHits:

@@ -234,3 +234,10 @@ def test_many_full_records_cost_a_fixed_number_of_queries(django_assert_num_quer
         data = DocumentSerializer(docs, many=True).data
     assert [d["id"] for d in data] == [d.pk for d in docs]
     assert [len(d["footnotes"]) for d in data] == [1, 4, 2]
+
+
+def test_a_date_range_ending_before_it_starts_is_a_field_level_400(client, facets):
+    response = client.get(LIST, {"date_from": "1962-10-28", "date_to": "1962-10-16"})
+    assert response.status_code == 400
+    assert "before its start" in response.json()["date_to"][0]
+    assert client.get(LIST, {"date_from": "1962-10-16", "date_to": "1962-10-16"}).status_code == 200

@@ -219,3 +219,10 @@ def test_date_sorts_put_undated_documents_last_on_every_database(client, world):
     for sort in ["date", "-date"]:
         _, tree = search(client, sort=sort)
         assert result_titles(tree)[-1] == "Undated editorial note", sort
+
+
+def test_a_date_range_ending_before_it_starts_is_named_not_empty(client, world):
+    response, tree = search(client, date_from="1962-10-28", date_to="1962-10-16")
+    notice = tree.cssselect("[role=alert]")[0].text_content()
+    assert "To: The end of the date range (1962-10-16) is before its start (1962-10-28)" in notice
+    assert result_titles(tree) == []
