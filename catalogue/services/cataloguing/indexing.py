@@ -3,10 +3,10 @@
 The search index is kept in sync by per-row triggers (``catalogue.search.schema``):
 right for single edits, but an imported document inserts a dozen footnote and role
 rows, and each would re-tokenise the whole document. On SQLite the batch therefore
-drops the triggers inside its own write transaction (no other connection can write,
-or see the change, meanwhile: SQLite DDL is transactional), indexes each written
-document once through ``get_backend().index_documents``, and re-creates the triggers
-before committing. On PostgreSQL the batch disables the same triggers with ``ALTER
+pauses the triggers inside its own write transaction (a row in the pause table, which
+the triggers test: no schema change, so concurrent readers are unaffected, and no other
+connection can write meanwhile), indexes each written document once through
+``get_backend().index_documents``, and deletes the row before committing. On PostgreSQL the batch disables the same triggers with ``ALTER
 TABLE … DISABLE TRIGGER`` (a lock that blocks other writers, not readers, until the
 batch commits; other sessions never see the triggers disabled) and re-enables them.
 If the batch fails, the rollback restores the triggers with everything else.
