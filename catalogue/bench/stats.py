@@ -50,6 +50,20 @@ class Timing:
         }
 
 
+def children_cpu(wait_s: float = 30) -> float:
+    """CPU seconds of this process's finished children, once its ``multiprocessing``
+    children (an import's parsing workers, which exit on their own) have ended:
+    ``process_time`` does not count them."""
+    import multiprocessing
+    import resource
+
+    deadline = time.monotonic() + wait_s
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class NotAvailable(Exception):
     """The feature a measurement needs is not (yet) in the catalogue."""
 

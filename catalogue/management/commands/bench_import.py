@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from catalogue.bench.stats import children_cpu
+
 MONTHS = ["October", "November", "December"]
 PEOPLE = [
     ("Secretary of State", "Rusk"),
@@ -177,19 +179,6 @@ def generate_corpus(directory: Path, count: int, *, seed: int = 1962) -> list[Pa
     return paths
 
 
-def _children_cpu() -> float:
-    """CPU seconds of this process's finished children (the parsing workers once they
-    have exited: ``process_time`` does not count them)."""
-    import multiprocessing
-    import resource
-
-    deadline = time.monotonic() + 30
-    while multiprocessing.active_children() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 class Command(BaseCommand):
     help = (
         "Measure importing speed (parse + store, documents per second) on a generated "
@@ -242,14 +231,14 @@ class Command(BaseCommand):
             )
             holder = {}
             batch, workers = opts["batch_size"], max(0, opts["workers"])
-            children_before = _children_cpu()
+            children_before = children_cpu()
             cpu, wall = self._timed(
                 lambda: holder.setdefault(
                     "first",
                     run_import(sources, username="bench", batch_size=batch, workers=workers),
                 )
             )
-            children_cpu = _children_cpu() - children_before
+            workers_cpu = children_cpu() - children_before
             again_cpu, _ = self._timed(
                 lambda: holder.setdefault(
                     "again",
@@ -269,7 +258,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Imported {stored} of {n} documents in {wall:.2f} s wall: {n / wall:,.0f} "
                 f"docs/s ({connections['default'].vendor}, {workers} parsing workers; CPU "
-                f"{cpu:.2f} s in this process, {children_cpu:.2f} s in the workers)."
+                f"{cpu:.2f} s in this process, {workers_cpu:.2f} s in the workers)."
             )
             return
         self.stdout.write(
