@@ -9,6 +9,7 @@ such thing for the load and puts it back, or lets the transaction's rollback do 
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 from django.db import IntegrityError, OperationalError, connection
@@ -166,27 +167,56 @@ def _facets_module():
 
 
 @contextmanager
-def deferred_indexes(tables: list[str]):
+def deferred_indexes(tables: list[str], *, stored_before: dict[str, str] | None = None):
     """Drop the secondary indexes of those ``tables`` that are empty now and re-create
     them, from their own stored definitions, once the rows are in: one sorted build per
     index instead of a B-tree insert per row and index. Primary keys and indexes that
     back constraints stay. Tables already holding rows keep their indexes (rebuilding
     those would cost more than it saves). On an exception nothing is re-created here:
-    the rollback restores the dropped indexes."""
+    the rollback restores the dropped indexes.
+
+    ``stored_before`` (SQLite): for a table named there, only the indexes whose columns
+    are all stored before the given column are deferred. A build reads every row back;
+    columns stored after a long text sit on overflow pages, and such a build costs about
+    what keeping the index live does, while one over the leading columns costs about a
+    third of it (documents' table, 20,000 rows)."""
     saved: list[str] = []
     qn = connection.ops.quote_name
+    stored_before = stored_before or {}
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"SELECT 1 FROM {qn(table)} LIMIT 1")
             if cursor.fetchone():
                 continue
+            leading = None
+            if table in stored_before:
+                leading = _columns_stored_before(cursor, table, stored_before[table])
             for name, definition in _secondary_indexes(cursor, table):
+                if leading is not None and not _only_columns(definition, table, leading):
+                    continue
                 saved.append(definition)
                 cursor.execute(f"DROP INDEX {qn(name)}")
     yield
     with connection.cursor() as cursor:
         for definition in saved:
             cursor.execute(definition)
+
+
+def _columns_stored_before(cursor, table: str, column: str) -> set[str]:
+    cursor.execute(f"PRAGMA table_info({connection.ops.quote_name(table)})")
+    names = [row[1] for row in cursor.fetchall()]
+    return set(names[: names.index(column)])
+
+
+def _only_columns(definition: str, table: str, columns: set[str]) -> bool:
+    """Whether every column an index definition names (keys, expressions, WHERE) is in
+    ``columns``: the identifiers after the table name that are not SQL words."""
+    body = re.split(rf'\sON\s+"?{re.escape(table)}"?', definition, maxsplit=1)[1]
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", body)) - _SQL_WORDS
+    return words <= columns
+
+
+_SQL_WORDS = {"IS", "NOT", "NULL", "DESC", "ASC", "WHERE", "AND", "OR", "COLLATE", "NOCASE"}
 
 
 def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:

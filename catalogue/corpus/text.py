@@ -12,9 +12,16 @@ from .plan import PlannedDocument
 
 
 def render_text(doc: PlannedDocument) -> str:
+    return render_text_and_body_start(doc)[0]
+
+
+def render_text_and_body_start(doc: PlannedDocument) -> tuple[str, int]:
+    """The text and where ``doc.body`` starts in it (a str index): the body is stored
+    twice (``text`` and inside ``raw_text``) but need only be sent to the database once."""
     parts = [doc.collection_line, doc.heading, "", ""]
     if doc.dateline:
         parts += [doc.dateline, ""]
+    start = sum(map(len, parts)) + len(parts)
     parts.append(doc.body)
     parts.append("")
     for note in doc.footnotes:
@@ -22,7 +29,7 @@ def render_text(doc: PlannedDocument) -> str:
     if doc.source_note:
         parts += [doc.source_note, ""]
     parts.append(v.FOOTER)
-    return "\n".join(parts)
+    return "\n".join(parts), start
 
 
 def file_name(doc: PlannedDocument) -> str:

@@ -10,6 +10,7 @@ from django.db.models import Count
 
 from catalogue.corpus import CorpusError, generate_corpus, plan_corpus, render_text
 from catalogue.corpus import vocabulary as v
+from catalogue.corpus.writer import DOCUMENT_COLUMNS
 from catalogue.models import (
     Agent,
     AgentName,
@@ -74,6 +75,7 @@ def test_database_corpus_matches_the_plan_row_for_row(parallel):
     docs = list(Document.objects.order_by("pk"))
     plan = planned(150, seed=3)
     assert [d.raw_text for d in docs] == [render_text(p) for p in plan]
+    assert [d.text for d in docs] == [p.body for p in plan]
     assert [d.identity_key for d in docs] == [p.identity_key for p in plan]
     assert [d.status for d in docs] == [p.status for p in plan]
     assert Footnote.objects.count() == sum(len(p.footnotes) for p in plan)
@@ -240,3 +242,36 @@ def test_worker_failure_rolls_back_everything(tmp_path):
     # Whatever the load suspended was put back: the next load works.
     generate_corpus(documents=5, seed=24)
     assert Document.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_body_sent_once_is_cut_out_at_the_right_character():
+    # SQLite takes ``text`` out of ``raw_text`` by the str index Python computed: the
+    # two must count characters alike before a non-ASCII heading and dateline.
+    import dataclasses
+
+    from django.db import connection
+
+    from catalogue.corpus.text import render_text_and_body_start
+    from catalogue.corpus.writer import CorpusWriter, Lookups
+
+    doc = dataclasses.replace(
+        planned(1, seed=5)[0],
+        heading="Osvaldo Dorticós – “Message”",
+        dateline="Habana, 23 de octubre",
+    )
+    raw, start = render_text_and_body_start(doc)
+    assert raw[start : start + len(doc.body)] == doc.body
+    assert not raw[:start].isascii()
+    writer = CorpusWriter(Lookups())
+    if writer.document_values is None:
+        pytest.skip("SQLite only: PostgreSQL is sent the body itself")
+    expression = re.search(r"substr\([^)]*\)", writer.document_values)[0]
+    params = [None] * (len(writer.document_columns) + 1)
+    params[DOCUMENT_COLUMNS.index("raw_text")] = raw
+    params[DOCUMENT_COLUMNS.index("text")] = start + 1
+    params[-1] = len(doc.body)
+    numbered = "".join(f", ?{i + 1}" for i in range(len(params)))  # bind them all
+    connection.ensure_connection()  # the raw sqlite3 connection, as the writer's sink
+    row = connection.connection.execute(f"SELECT {expression}, coalesce(NULL{numbered})", params)
+    assert row.fetchone()[0] == doc.body

@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import json as json_module
+from operator import itemgetter
 
 from django.db import connection
 from django.utils import timezone
@@ -19,7 +20,7 @@ from catalogue.models import (
 )
 
 from ..plan import PlannedDocument
-from ..text import file_name, render_text
+from ..text import file_name, render_text_and_body_start
 from .authorities import Lookups
 from .sink import RowSink, reserve_ids
 
@@ -65,15 +66,22 @@ DOCUMENT_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+TEXT_SLOT = DOCUMENT_COLUMNS.index("text")
+RAW_TEXT_SLOT = DOCUMENT_COLUMNS.index("raw_text")
 
 
 class BatchRows:
     """One batch's rows per table, as plain tuples: what the planning side hands to the
     inserting side (pickled across a process boundary when planning runs in a worker).
 
-    Events carry no id yet and event agents point at their event by its position in
-    ``events``: ids come from the database's sequence, which only the inserting side
-    may touch."""
+    On SQLite a document row carries, in place of ``text``, where the body starts in
+    ``raw_text`` (1-based) and, after the last column, its length: the database cuts
+    ``text`` out of ``raw_text`` (``substr``), so the body crosses the pipe and the
+    inserting process's bindings once. Events carry their ids on SQLite (contiguous
+    from the top reserved before the load: nothing else can write under the
+    transaction's lock); on PostgreSQL they carry none and event agents point at their
+    event by its position in ``events``, the ids coming from the sequence, which only
+    the inserting side may touch."""
 
     __slots__ = ("documents", "tables", "files_written")
 
@@ -193,6 +201,9 @@ class CorpusWriter:
         self.now = self.stamp(timezone.now())
         self.published_at = self.stamp(PUBLISHED_AT)
         self.sink = RowSink()
+        self.sqlite = connection.vendor == "sqlite"
+        # SQLite: the next event id, advanced by ``build`` (see ``reserve_event_ids``).
+        self.next_event_id: int | None = None
         routing = Document._meta.get_field("routing")
         adapted: dict[tuple[str, ...], object] = {}
         # PostgreSQL's adapter wraps the value (Jsonb), which need not cross a process
@@ -219,6 +230,13 @@ class CorpusWriter:
         self.extra_columns = [f.column for f in extra]
         self.extra = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
         self.document_columns = DOCUMENT_COLUMNS + self.extra_columns
+        self.document_values = None
+        if self.sqlite:
+            marks = [f"?{i + 1}" for i in range(len(self.document_columns))]
+            marks[TEXT_SLOT] = (
+                f"substr(?{RAW_TEXT_SLOT + 1}, ?{TEXT_SLOT + 1}, ?{len(self.document_columns) + 1})"
+            )
+            self.document_values = ", ".join(marks)
         meta = Document._meta
         self.tables: dict[str, tuple[str, list[str]]] = {}
         for key, target, columns in CHILD_TABLES:
@@ -230,6 +248,13 @@ class CorpusWriter:
 
     def reserve_document_ids(self, n: int) -> None:
         self.document_ids = reserve_ids(Document, n)
+
+    def reserve_event_ids(self) -> None:
+        """SQLite: events are numbered by ``build`` from the current top, so a planning
+        worker hands over finished rows (the load holds the write lock throughout, so
+        the ids stay free). PostgreSQL: ``insert`` takes them from the sequence."""
+        if self.sqlite:
+            self.next_event_id = reserve_ids(ProvenanceEvent, 1)[0]
 
     def slug(self, title: str) -> str:
         slug = self.slugs.get(title)
@@ -248,10 +273,11 @@ class CorpusWriter:
         date, time = self.date, self.time
         now, published_at, extra = self.now, self.published_at, self.extra
         doc_ids = self.document_ids
+        sqlite = self.sqlite
         rows = []
         for doc in batch:
             pk = doc_ids[doc.index]
-            raw = render_text(doc)
+            raw, start = render_text_and_body_start(doc)
             rows.append(
                 (
                     pk,
@@ -272,7 +298,7 @@ class CorpusWriter:
                     doc.message_number,
                     doc.subject_line,
                     self.json(doc.routing),
-                    doc.body,
+                    start + 1 if sqlite else doc.body,
                     raw,
                     doc.source_note,
                     lk.units[doc.unit] if doc.unit is not None else None,
@@ -292,6 +318,7 @@ class CorpusWriter:
                     now,
                     *extra,
                 )
+                + ((len(doc.body),) if sqlite else ())
             )
         tables = self._children(batch)
         tables["documents"] = rows
@@ -303,6 +330,8 @@ class CorpusWriter:
         doc_ids = self.document_ids
         footnotes, roles, caveats, subjects, citations, relations = [], [], [], [], [], []
         events, event_agents = [], []
+        numbered = self.next_event_id is not None
+        first_event = self.next_event_id or 0
         for doc in batch:
             pk = doc_ids[doc.index]
             for note in doc.footnotes:
@@ -373,9 +402,10 @@ class CorpusWriter:
                 (pk, "transcribed_in", lk.publications["avalon"], None, None, "", "", "", 1)
             )
             for seq, ev in enumerate(doc.events):
-                event_id = len(events)
+                event_id = first_event + len(events)
                 events.append(
                     (
+                        *((event_id,) if numbered else ()),
                         pk,
                         ev.event_type,
                         seq,
@@ -396,6 +426,8 @@ class CorpusWriter:
                 for agent, role in ev.agents:
                     if agent is not None:
                         event_agents.append((event_id, lk.agents[agent], role))
+        if numbered:
+            self.next_event_id = first_event + len(events)
         return {
             "footnotes": footnotes,
             "agent_roles": roles,
@@ -412,22 +444,17 @@ class CorpusWriter:
     def insert(self, rows: BatchRows) -> None:
         tables = rows.tables
         docs = tables["documents"]
-        self.sink.insert(Document, self.document_columns, docs)
-        self.written_ids.extend(r[0] for r in docs)
+        self.sink.insert(Document, self.document_columns, docs, values=self.document_values)
+        self.written_ids.extend(map(itemgetter(0), docs))
         for key, (table, columns) in self.tables.items():
             self.sink.insert(table, columns, tables[key])
-        events = tables["events"]
-        event_ids = reserve_ids(ProvenanceEvent, len(events))
-        self.sink.insert(
-            ProvenanceEvent,
-            EVENT_COLUMNS,
-            [(pk, *row) for pk, row in zip(event_ids, events, strict=True)],
-        )
-        self.sink.insert(
-            EventAgent,
-            ["event_id", "agent_id", "role"],
-            [(event_ids[i], agent, role) for i, agent, role in tables["event_agents"]],
-        )
+        events, event_agents = tables["events"], tables["event_agents"]
+        if self.next_event_id is None:
+            event_ids = reserve_ids(ProvenanceEvent, len(events))
+            events = [(pk, *row) for pk, row in zip(event_ids, events, strict=True)]
+            event_agents = [(event_ids[i], agent, role) for i, agent, role in event_agents]
+        self.sink.insert(ProvenanceEvent, EVENT_COLUMNS, events)
+        self.sink.insert(EventAgent, ["event_id", "agent_id", "role"], event_agents)
         self.counts["documents"] += len(docs)
         for key, table_rows in tables.items():
             if key != "documents":

@@ -39,11 +39,13 @@ class RowSink:
         self.vendor = connection.vendor
         self.statements: dict[tuple[str, tuple[str, ...]], str] = {}
 
-    def insert(self, model_or_table, columns, rows: list[tuple]) -> None:
+    def insert(self, model_or_table, columns, rows: list[tuple], values: str | None = None) -> None:
+        """``values``: SQLite only, the VALUES list to use instead of one ``?`` per
+        column (expressions over numbered parameters)."""
         if not rows:
             return
         table = model_or_table if isinstance(model_or_table, str) else model_or_table._meta.db_table
-        key = (table, tuple(columns))
+        key = (table, tuple(columns), values)
         sql = self.statements.get(key)
         qn = connection.ops.quote_name
         if sql is None:
@@ -52,9 +54,8 @@ class RowSink:
                 sql = f"COPY {qn(table)} ({names}) FROM STDIN"
             else:
                 mark = "?" if self.vendor == "sqlite" else "%s"
-                sql = (
-                    f"INSERT INTO {qn(table)} ({names}) VALUES ({', '.join([mark] * len(columns))})"
-                )
+                values = values or ", ".join([mark] * len(columns))
+                sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({values})"
             self.statements[key] = sql
         connection.ensure_connection()
         raw = connection.connection
