@@ -2,9 +2,9 @@
 no Django: the half of the export that can run in a lean worker process while the
 main process reads the next batch (``ndjson_pipeline``).
 
-The shape is the API's document record (``catalogue.api.serializers.records``),
-key for key and in the same key order; ``tests/formats/test_ndjson_build.py`` holds
-the two to the same bytes. Rows are those ``ndjson_rows.read_batches`` selects,
+This is the one builder of the document record: the API's detail and list records
+(``catalogue.api.serializers.records``, rows read in-process) and the export's worker
+both call ``build_records``. Rows are those ``ndjson_rows.read_batches`` selects,
 read without Django's converters: dates, times and datetimes may arrive as text.
 """
 
@@ -63,12 +63,14 @@ class Paths:
 
 
 def iso_date(value):
+    """ISO date from a ``date`` or from a raw SQLite row's 'YYYY-MM-DD' string."""
     if value is None or value == "":
         return None
     return value if isinstance(value, str) else value.isoformat()
 
 
 def hh_mm(value):
+    """'HH:MM' from a ``time`` or from a raw SQLite row's 'HH:MM:SS' string."""
     if value is None or value == "":
         return None
     return value[:5] if isinstance(value, str) else value.strftime("%H:%M")
@@ -100,8 +102,9 @@ def relation_label(target_id, target_label, target_number) -> str:
 
 
 def public_relation(row):
-    """As ``records.public_relation``: a link to an unpublished record is dropped
-    unless it carries its own printed label, and then loses the target's id."""
+    """The relation row as the public may see it, or ``None``. A link to a record that
+    is not published must not reveal it (not its id, title or number): it is dropped
+    unless it has its own printed label, as on the HTML page."""
     if row[2] is None or row[7] == PUBLISHED:
         return row
     if not row[3]:
@@ -110,7 +113,11 @@ def public_relation(row):
 
 
 def event_dict(e, roles) -> dict:
-    """As ``provenance.event_dict``: an event row and its agents' rows."""
+    """One provenance event from a row ``(document_id, id, event_type, date, time,
+    evidence, sequence, date_precision, date_certainty, date_text, place, description,
+    custodian_before_id, custodian_after_id, unit_id, publication title, import_run_id)``
+    and its agents' rows ``(event_id, agent_id, name, role)``. The first five keys are
+    those of the importer's documented export shape."""
     return {
         "type": e[2],
         "date": iso_date(e[3]),

@@ -12,21 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from catalogue.formats.ndjson_build import hh_mm, iso_date  # noqa: F401 - one definition
 from catalogue.models import ArchivalUnit, DateCertainty, DatePrecision
-
-
-def iso_date(value):
-    """ISO date from a ``date`` or from a raw SQLite row's 'YYYY-MM-DD' string."""
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else value.isoformat()
-
-
-def hh_mm(value):
-    """'HH:MM' from a ``time`` or from a raw SQLite row's 'HH:MM:SS' string."""
-    if value is None or value == "":
-        return None
-    return value[:5] if isinstance(value, str) else value.strftime("%H:%M")
 
 
 def iso_datetime(value):

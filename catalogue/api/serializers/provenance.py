@@ -2,9 +2,8 @@
 
 from rest_framework import serializers
 
+from catalogue.formats.ndjson_build import event_dict
 from catalogue.models import AgentRole, DateCertainty, DatePrecision, EventType, ImportRun
-
-from .common import hh_mm, iso_date
 
 
 class EventAgentSerializer(serializers.Serializer):
@@ -13,37 +12,10 @@ class EventAgentSerializer(serializers.Serializer):
     role = serializers.CharField(help_text="The agent's part in the event (may be empty).")
 
 
-def event_dict(e, roles) -> dict:
-    """One provenance event from a row ``(document_id, id, event_type, date, time,
-    evidence, sequence, date_precision, date_certainty, date_text, place, description,
-    custodian_before_id, custodian_after_id, unit_id, publication title, import_run_id)``
-    and its agents' rows ``(event_id, agent_id, name, role)``. The first five keys are
-    those of the importer's documented export shape."""
-    agent_roles = [{"id": a[1], "name": a[2], "role": a[3]} for a in roles]
-    return {
-        "type": e[2],
-        "date": iso_date(e[3]),
-        "time": hh_mm(e[4]),
-        "agents": [a["name"] for a in agent_roles],
-        "evidence": e[5],
-        "sequence": e[6],
-        "date_precision": e[7],
-        "date_certainty": e[8],
-        "date_text": e[9],
-        "place": e[10],
-        "description": e[11],
-        "agent_roles": agent_roles,
-        "custodian_before": e[12],
-        "custodian_after": e[13],
-        "unit": e[14],
-        "publication": e[15],
-        "import_run": e[16],
-    }
-
-
 def event_record(event) -> dict:
     """``event_dict`` for a model instance (``publication`` and ``event_agents__agent``
-    loaded with it)."""
+    loaded with it): the export's builder of an event row, so the API's event and the
+    document record's events cannot drift apart."""
     row = (
         event.document_id,
         event.pk,

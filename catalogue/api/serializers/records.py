@@ -15,15 +15,20 @@ the queries).
 
 from collections import defaultdict
 
-import orjson
 from django.conf import settings
 from django.db import connections
 from django.urls import reverse
 
 from catalogue import models as m
+from catalogue.formats.ndjson_build import build_records, public_relation, relation_label
 
-from .common import hh_mm, iso_date, iso_datetime
-from .provenance import event_dict
+__all__ = [
+    "DocumentUrls",
+    "document_record",
+    "document_records",
+    "public_relation",
+    "relation_label",
+]
 
 DOCUMENT_COLUMNS = (
     "id",
@@ -88,25 +93,6 @@ class DocumentUrls:
         return f"{self.base}{pk}{self.middle}{slug}{self.suffix}"
 
 
-def relation_label(target_id, target_label, target_number) -> str:
-    if target_label:
-        return target_label
-    if target_number:
-        return f"Document {target_number}"
-    return f"Document {target_id}"
-
-
-def public_relation(row):
-    """The relation row as the public may see it, or ``None``. A link to a record that
-    is not published must not reveal it (not its id, title or number): it is dropped
-    unless it has its own printed label, as on the HTML page."""
-    if row[2] is None or row[7] == m.PublicationStatus.PUBLISHED:
-        return row
-    if not row[3]:
-        return None
-    return (row[0], row[1], None, row[3], None, row[5], row[6], row[7])
-
-
 def _grouped(rows, key_index=0):
     groups = defaultdict(list)
     for row in rows:
@@ -117,29 +103,13 @@ def _grouped(rows, key_index=0):
 def _raw(queryset):
     """The rows of a ``values_list`` queryset straight from the cursor, skipping
     Django's per-value converters (a third of the export's time). Only for columns
-    whose raw form the builders accept: text, numbers, dates/times (``iso_date``,
-    ``hh_mm``, ``iso_datetime_raw`` read either form), booleans and JSON (converted
-    by ``document_records``)."""
+    whose raw form the builders accept: text, numbers, dates/times (``ndjson_build``'s
+    ``iso_date``, ``hh_mm`` and ``iso_datetime`` read either form), booleans and JSON
+    (converted by ``build_records``)."""
     sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def iso_datetime_raw(value):
-    """``iso_datetime`` also for a datetime as read raw from SQLite: naive UTC (as
-    Django stores it with USE_TZ), or its text if no converter parsed it."""
-    if isinstance(value, str):
-        return value.replace(" ", "T", 1) + "Z"
-    if value is not None and value.tzinfo is None:
-        return value.isoformat() + "Z"
-    return iso_datetime(value)
-
-
-def _json_raw(value):
-    """A JSON column as read raw: text on SQLite and psycopg (Django registers no
-    jsonb loader), already decoded on drivers that do."""
-    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _covering(field: str, ids: list[int]) -> dict:
@@ -305,137 +275,7 @@ def document_records(
             for pk, rows in rel["relations"].items()
         }
     unit_paths.load(d[25] for d in docs if d[25])
-    no_rows: list = []
-    event_agents = rel["event_agents"]
-    for d in docs:
-        pk = d[0]
-        notes = rel["footnotes"].get(pk, no_rows)
-        numbers = {n[1]: n[2] for n in notes}
-        yield (
-            pk,
-            {
-                "id": pk,
-                "url": urls(pk, d[2]),
-                "title": d[1],
-                "slug": d[2],
-                "doc_type": d[3],
-                "collection": d[4],
-                "sender": d[6],
-                "sender_id": d[5],
-                "recipient": d[8],
-                "recipient_id": d[7],
-                "place": d[9],
-                "date": {
-                    "value": iso_date(d[10]),
-                    "precision": d[11],
-                    "certainty": d[12],
-                    "text": d[13],
-                    "note": d[14],
-                },
-                "time": hh_mm(d[15]),
-                "time_text": d[16],
-                "message_number": d[17],
-                "subject": d[18],
-                "subjects": [s[1] for s in rel["subjects"].get(pk, no_rows)],
-                "routing": list(_json_raw(d[19]) or []),
-                "classification": d[20],
-                "caveats": [c[1] for c in rel["caveats"].get(pk, no_rows)],
-                "source": {
-                    "raw": d[21],
-                    "repository": d[22],
-                    "repository_id": d[23],
-                    "unit": d[24],
-                    "path": unit_paths.labels(d[25]) if d[25] else [],
-                    "item_reference": d[26],
-                },
-                "agents": [
-                    {
-                        "id": a[1],
-                        "name": a[2],
-                        "role": a[3],
-                        "position": a[4],
-                        "name_as_written": a[5],
-                        "sequence": a[6],
-                        "note": a[7],
-                    }
-                    for a in rel["agents"].get(pk, no_rows)
-                ],
-                "footnotes": [
-                    {
-                        "number": n[2],
-                        "text": n[3],
-                        "kind": n[4],
-                        "anchor_text": n[5],
-                        "marker_offset": n[6],
-                        "resolved_date": iso_date(n[7]),
-                    }
-                    for n in notes
-                ],
-                "relations": [
-                    {
-                        "type": r[1],
-                        "target": relation_label(r[2], r[3], r[4]),
-                        "target_id": r[2],
-                        "target_label": r[3],
-                        "target_document_number": r[4],
-                        "footnote": numbers.get(r[5]),
-                        "note": r[6],
-                    }
-                    for r in rel["relations"].get(pk, no_rows)
-                ],
-                "citations": [
-                    {
-                        "kind": c[1],
-                        "publication": c[2],
-                        "unit": c[3],
-                        "document_number": c[4],
-                        "pages": c[5],
-                        "text": c[6],
-                        "url": c[7],
-                        "footnote": numbers.get(c[8]),
-                        "sequence": c[9],
-                    }
-                    for c in rel["citations"].get(pk, no_rows)
-                ],
-                "events": [
-                    event_dict(e, event_agents.get(e[1], no_rows))
-                    for e in rel["events"].get(pk, no_rows)
-                ],
-                "pages": [
-                    {
-                        "page_number": p[1],
-                        "image": p[2],
-                        "thumbnail": p[3],
-                        "web_image": p[4],
-                        "caption": p[5],
-                        "width": p[6],
-                        "height": p[7],
-                        "format": p[8],
-                        "file_size": p[9],
-                        "checksum_sha256": p[10],
-                        "created_at": iso_datetime_raw(p[11]),
-                    }
-                    for p in rel["pages"].get(pk, no_rows)
-                ],
-                "received": d[27],
-                "received_time": hh_mm(d[28]),
-                "transmission_note": d[29],
-                "editorial_note": d[30],
-                "text": d[31],
-                "raw_text": d[32],
-                "source_file": {"path": d[33], "checksum": d[34]},
-                "identity_key": d[35],
-                "status": d[36],
-                "withdrawn_reason": d[37],
-                "published_at": iso_datetime_raw(d[38]),
-                "needs_review": bool(d[39]),
-                "review_note": d[40],
-                "version": d[41],
-                "import_run": d[42],
-                "created_at": iso_datetime_raw(d[43]),
-                "updated_at": iso_datetime_raw(d[44]),
-            },
-        )
+    yield from build_records(docs, rel, unit_paths.labels, urls)
 
 
 def document_record(
