@@ -61,8 +61,16 @@ def plan_corpus(documents: int, seed: int, publish_ratio: float = 0.9):
     """Yield the planned documents of a corpus, in order (no database needed)."""
     rng = random.Random(seed)
     auth = build_authorities(rng, documents)
+    return auth, _planned(rng, auth, seed, publish_ratio, documents)
+
+
+def _planned(rng, auth, seed: int, publish_ratio: float, documents: int):
+    # The planner (its sentence pools: ~0.3 s of draws) is built at the first document,
+    # so in the planning worker when there is one, not in the inserting process. The
+    # draws come in the same order either way: nothing else uses ``rng`` meanwhile.
     planner = DocumentPlanner(rng, auth, seed, publish_ratio)
-    return auth, (planner.plan(i) for i in range(documents))
+    for i in range(documents):
+        yield planner.plan(i)
 
 
 def generate_corpus(
