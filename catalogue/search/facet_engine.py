@@ -16,7 +16,14 @@ from datetime import date
 from django.core.cache import cache
 from django.db import connection
 
-from .facets import CACHE_SECONDS, FACETS_TABLE, ROW_COLUMNS, STAMP_TABLE, VENDORS, is_installed
+from .facets import (
+    CACHE_SECONDS,
+    FACETS_TABLE,
+    ROW_COLUMNS,
+    VENDORS,
+    change_stamp,
+    is_installed,
+)
 
 SORTS = {
     "date": "m.date IS NULL, m.date, m.time IS NULL, m.time, m.document_id",
@@ -276,9 +283,7 @@ class FacetEngine:
 
     def stamp(self) -> int:
         if not hasattr(self, "_stamp"):
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT value FROM {STAMP_TABLE} WHERE id = 1")
-                (self._stamp,) = cursor.fetchone()
+            self._stamp = change_stamp()
         return self._stamp
 
     def _cache_key(self, kind, **extra) -> str:

@@ -31,6 +31,23 @@ FACETS_TABLE = "catalogue_document_facets"
 STAMP_TABLE = "catalogue_search_stamp"
 CACHE_SECONDS = 600
 
+
+def change_stamp(using: str = "default") -> int | None:
+    """The catalogue's change stamp: a value database triggers renew on every write to
+    the tables searched or shown (``facets_pg.STAMPED_TABLES``), through ``save()``,
+    ``update()``, ``bulk_create`` or raw SQL alike. Anything cached under it is stale
+    the moment the data changes. ``None`` on a database without the triggers."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {STAMP_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 _ROW = (
     "SELECT d.id, d.status, d.doc_type_id, d.classification_id, "
     "(SELECT u.repository_id FROM catalogue_archivalunit u WHERE u.id = d.unit_id), "

@@ -2,11 +2,13 @@
 
 import datetime
 
+from catalogue.models import Document, PublicationStatus
 from tests.factories import DocumentFactory
 
 from .conftest import parse
 
-HOME_QUERIES = 4
+HOME_QUERIES = 5  # the change stamp, then four counts
+CACHED_HOME_QUERIES = 1  # the change stamp
 CHRONOLOGY_QUERIES = 2
 
 
@@ -35,6 +37,26 @@ def test_home_queries_are_fixed(client, world, django_assert_num_queries):
         DocumentFactory(date=datetime.date(1962, 11, day))
     with django_assert_num_queries(HOME_QUERIES):
         client.get("/")
+    with django_assert_num_queries(CACHED_HOME_QUERIES):
+        client.get("/")
+
+
+def _month_counts(client):
+    tree = parse(client.get("/"))
+    return [
+        li.text_content().split() for li in tree.cssselect("section[aria-labelledby=by-month] li")
+    ]
+
+
+def test_home_counts_follow_writes_made_without_save(client, world):
+    """The cached counts are keyed on the trigger-renewed stamp, so a queryset update
+    (no save(), no signal) shows on the next request."""
+    assert _month_counts(client) == [["October", "1962", "2"]]
+    assert _month_counts(client) == [["October", "1962", "2"]]  # from the cache
+    Document.objects.filter(pk=world["other"].pk).update(date=datetime.date(1962, 11, 2))
+    assert _month_counts(client) == [["October", "1962", "1"], ["November", "1962", "1"]]
+    Document.objects.filter(pk=world["other"].pk).update(status=PublicationStatus.DRAFT)
+    assert _month_counts(client) == [["October", "1962", "1"]]
 
 
 def test_chronology_groups_by_day_and_hour_with_a_chart(client, world, django_assert_num_queries):
