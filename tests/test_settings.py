@@ -64,3 +64,14 @@ def test_sqlite_runs_in_wal_mode():
     # The test database is in memory, where SQLite reports "memory"; file databases get WAL.
     assert mode in {"wal", "memory"}
     assert timeout == 20000
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
