@@ -1,0 +1,3 @@
+"""What every queryset module shares."""
+
+PUBLISHED = "published"

@@ -1,0 +1,235 @@
+"""Reads of documents and the rows that hang off them."""
+
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Prefetch
+
+from .common import PUBLISHED
+from .pages import _change_stamp_sql, public_page_prefetches
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PUBLISHED)
+
+    def unpublished(self):
+        return self.exclude(status=PUBLISHED)
+
+    def withdrawn(self):
+        return self.filter(status="withdrawn")
+
+    def visible_to(self, user):
+        """Staff see every record; everyone else only what is published."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def in_unit(self, unit):
+        """Documents filed in ``unit`` or anywhere below it (one indexed prefix match)."""
+        return self.filter(unit__tree_path__startswith=unit.tree_path)
+
+    def in_repository(self, repository):
+        return self.filter(unit__repository=repository)
+
+    def dated_between(self, start=None, end=None):
+        qs = self
+        if start:
+            qs = qs.filter(date__gte=start)
+        if end:
+            qs = qs.filter(date__lte=end)
+        return qs
+
+    def with_agent(self, agent, role: str | None = None):
+        from ..provenance import DocumentAgent
+
+        roles = DocumentAgent.objects.filter(document=OuterRef("pk"), agent=agent)
+        if role:
+            roles = roles.filter(role=role)
+        return self.filter(Exists(roles))
+
+    def with_card(self):
+        """What a result card or list row shows, without a query per row."""
+        return self.select_related(
+            "doc_type", "classification", "collection", "sender", "recipient", "unit__repository"
+        )
+
+    def with_result_row(self):
+        """What a search result row shows (``_document_row.html``), and only that: the
+        texts stay unread (20 rows × ~28 KB decoded per page otherwise) and the three
+        relations the row does not show are not joined."""
+        return self.select_related("doc_type", "classification", "unit__repository").only(
+            "title",
+            "slug",
+            "place",
+            "date",
+            "date_precision",
+            "time_text",
+            "status",
+            "doc_type__label",
+            "classification__name",
+            "unit__title",
+            "unit__repository__name",
+        )
+
+    def with_detail(self):
+        """Everything a document page or detail serializer shows, in a fixed number of
+        queries however many footnotes, agents and events the document has."""
+        from ..provenance import DocumentAgent, EventAgent, ProvenanceEvent
+        from ..relations import Citation, DocumentRelation
+
+        return self.with_card().prefetch_related(
+            "caveats",
+            "subjects",
+            "footnotes",
+            "digital_objects",
+            Prefetch(
+                "agent_roles",
+                queryset=DocumentAgent.objects.select_related("agent").order_by("sequence", "id"),
+            ),
+            Prefetch(
+                "events",
+                queryset=ProvenanceEvent.objects.select_related(
+                    "custodian_before", "custodian_after", "unit", "publication"
+                )
+                .prefetch_related(
+                    Prefetch("event_agents", queryset=EventAgent.objects.select_related("agent"))
+                )
+                .order_by("sequence", "id"),
+            ),
+            Prefetch(
+                "relations",
+                queryset=DocumentRelation.objects.select_related("target", "target__doc_type"),
+            ),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("publication", "unit", "footnote"),
+            ),
+        )
+
+    def harvestable(self):
+        """What OAI-PMH exposes: published records, and withdrawn ones (as deleted
+        records, so harvesters learn to drop them). Drafts are never announced."""
+        return self.filter(status__in=[PUBLISHED, "withdrawn"])
+
+    def with_description(self):
+        """What a description row shows (finding-aid component, Dublin Core record,
+        CSV row): the card plus caveats, subjects, agents and page images, in a fixed
+        number of queries."""
+        from ..provenance import DocumentAgent
+
+        return self.with_card().prefetch_related(
+            "caveats",
+            "subjects",
+            "digital_objects",
+            Prefetch(
+                "agent_roles",
+                queryset=DocumentAgent.objects.select_related("agent").order_by("sequence", "id"),
+            ),
+        )
+
+    def with_public_page(self):
+        """The public document page: ``with_detail`` plus the published documents that
+        point at this one (a draft's links must not show)."""
+        from ..relations import DocumentRelation
+
+        return self.with_detail().prefetch_related(
+            Prefetch(
+                "incoming_relations",
+                queryset=DocumentRelation.objects.filter(source__status=PUBLISHED)
+                .select_related("source", "source__doc_type")
+                .order_by("source__date", "source_id"),
+            )
+        )
+
+    def for_public_page(self, *, related: bool = True):
+        """The public document page, lean: what it shows and no more, in a fixed number
+        of queries. Unlike ``with_public_page`` it skips citations (not shown), the
+        verbatim source text and related documents' full rows, and orders each prefetch
+        on its own table (the models' default ``document`` orderings join the documents
+        table back in for nothing). ``related=False``: the row and its card only, for a
+        caller that may not need the rest (``public_page_prefetches()``)."""
+        qs = (
+            self.with_card()
+            .select_related("import_run")
+            .defer(
+                "raw_text",
+                "review_note",
+                "withdrawn_reason",
+                "source_checksum",
+                "sender__biographical_note",
+                "recipient__biographical_note",
+                "unit__scope_note",
+            )
+        )
+        return qs.prefetch_related(*public_page_prefetches()) if related else qs
+
+    def with_change_stamps(self):
+        """The newest history record of documents, agents, units and repositories
+        (``stamp_*``): changes anywhere in what a page shows (a linked document
+        withdrawn, an agent renamed) move one of them. Each is a max of a primary key,
+        one index probe, inside the same query (SQL built once per database vendor:
+        four ORM subqueries cost more to compile than the rest of the query)."""
+        from django.db.models.expressions import RawSQL
+
+        sql = _change_stamp_sql(connection.vendor)
+        return self.annotate(
+            **{
+                name: RawSQL(statement, (), output_field=models.IntegerField())  # noqa: S611
+                for name, statement in sql.items()
+            }
+        )
+
+    def with_page_stamp(self):
+        """``page_stamp``: the search's change stamp (``catalogue_search_stamp``), which
+        database triggers renew on every write to a table a document page shows
+        (``facets_pg.STAMPED_TABLES``), ``update()``, ``bulk_create`` and raw SQL
+        included, read inside the same query. Why not the history stamps of
+        ``with_change_stamps``: only ``save()`` writes history, so a page changed
+        without it stayed cached. Off SQLite and PostgreSQL (no triggers) those remain."""
+        from django.db.models.expressions import RawSQL
+
+        from catalogue.search.facets import STAMP_TABLE
+
+        if connection.vendor not in ("sqlite", "postgresql"):
+            return self.with_change_stamps()
+        sql = f"SELECT value FROM {STAMP_TABLE} WHERE id = 1"
+        stamp = RawSQL(sql, (), output_field=models.BigIntegerField())  # noqa: S611
+        return self.annotate(page_stamp=stamp)
+
+    def search(self, query: str):
+        """Full-text search through the configured backend (FTS5 or PostgreSQL)."""
+        from catalogue.search import get_backend
+
+        return get_backend().filter(self, query)
+
+
+class DocumentAgentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(document__status=PUBLISHED)
+
+
+class ProvenanceEventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(document__status=PUBLISHED)
+
+    def in_order(self):
+        return self.order_by("document", "sequence", "id")
+
+
+class SubjectQuerySet(models.QuerySet):
+    def public(self):
+        """Subjects of at least one published document (stops at the first)."""
+        from ..documents import Document
+
+        return self.filter(
+            Exists(
+                Document.subjects.through.objects.filter(
+                    subject=OuterRef("pk"), document__status=PUBLISHED
+                )
+            )
+        )
+
+
+class DigitalObjectQuerySet(models.QuerySet):
+    def public(self):
+        """Page images of published documents."""
+        return self.filter(document__status=PUBLISHED)

@@ -1,0 +1,139 @@
+"""What the public document page loads with a document, and its cache stamp."""
+
+import functools
+
+from django.db import connection
+from django.db.models import Prefetch
+
+from .common import PUBLISHED
+
+
+def public_page_prefetches() -> list:
+    """What the public document page shows besides its row and card (see
+    ``DocumentQuerySet.for_public_page``), for ``prefetch_related`` or
+    ``prefetch_related_objects``."""
+    from ..documents import Footnote
+    from ..media import DigitalObject
+    from ..provenance import DocumentAgent, EventAgent, ProvenanceEvent
+    from ..relations import DocumentRelation
+
+    agent = ["agent__id", "agent__authorised_name", "agent__slug", "agent__kind"]
+    linked = ["id", "title", "slug", "status"]
+    return [
+        "caveats",
+        "subjects",
+        Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
+        Prefetch("digital_objects", queryset=DigitalObject.objects.order_by("page_number")),
+        Prefetch(
+            "agent_roles",
+            queryset=DocumentAgent.objects.select_related("agent")
+            .only("document_id", "role", "position_title", "name_as_written", *agent)
+            .order_by("sequence", "id"),
+        ),
+        Prefetch(
+            "events",
+            queryset=ProvenanceEvent.objects.select_related(
+                "custodian_before", "custodian_after", "publication"
+            )
+            .defer("import_run")
+            .prefetch_related(
+                Prefetch(
+                    "event_agents",
+                    queryset=EventAgent.objects.select_related("agent")
+                    .only("event_id", "role", *agent)
+                    .order_by("event_id", "id"),
+                )
+            )
+            .order_by("sequence", "id"),
+        ),
+        Prefetch(
+            "relations",
+            queryset=DocumentRelation.objects.select_related("target")
+            .only("source_id", "relation_type", "target_label", *(f"target__{n}" for n in linked))
+            .order_by("id"),
+        ),
+        Prefetch(
+            "incoming_relations",
+            queryset=DocumentRelation.objects.filter(source__status=PUBLISHED)
+            .select_related("source")
+            .only("target_id", *(f"source__{n}" for n in linked))
+            .order_by("source__date", "source_id"),
+        ),
+    ]
+
+
+@functools.cache
+def _change_stamp_sql(vendor: str) -> dict[str, str]:
+    """``SELECT MAX(history_id)`` of each history table (built once: looking up a
+    model's history manager builds a manager class every time)."""
+    from ..agents import Agent
+    from ..documents import Document
+    from ..repositories import Repository
+    from ..units import ArchivalUnit
+
+    quote = connection.ops.quote_name
+    statements = {}
+    for name, model in [
+        ("stamp_document", Document),
+        ("stamp_agent", Agent),
+        ("stamp_unit", ArchivalUnit),
+        ("stamp_repository", Repository),
+    ]:
+        history = model.history.model._meta
+        statements[name] = f"SELECT MAX({quote(history.pk.column)}) FROM {quote(history.db_table)}"
+    return statements
+
+
+def load_public_page(document) -> None:
+    """Load what ``public_page_prefetches()`` names into ``document``'s prefetch
+    cache (so ``document.footnotes.all()`` and the rest read it), one query per list
+    filtered on this one document: ``prefetch_related`` builds each query for a list of
+    objects and joins the results back, which costs more than the query itself."""
+    from ..classification import Caveat
+    from ..documents import Footnote, Subject
+    from ..media import DigitalObject
+    from ..provenance import DocumentAgent, EventAgent, ProvenanceEvent
+    from ..relations import DocumentRelation
+
+    pk = document.pk
+    agent = ["agent__id", "agent__authorised_name", "agent__slug", "agent__kind"]
+    linked = ["id", "title", "slug", "status"]
+    lists = {
+        "caveats": Caveat.objects.filter(documents=pk),
+        "subjects": Subject.objects.filter(documents=pk),
+        "footnotes": Footnote.objects.filter(document=pk).order_by("number"),
+        "digital_objects": DigitalObject.objects.filter(document=pk).order_by("page_number"),
+        "agent_roles": DocumentAgent.objects.filter(document=pk)
+        .select_related("agent")
+        .only("document_id", "role", "position_title", "name_as_written", *agent)
+        .order_by("sequence", "id"),
+        "events": ProvenanceEvent.objects.filter(document=pk)
+        .select_related("custodian_before", "custodian_after", "publication")
+        .defer("import_run")
+        .order_by("sequence", "id"),
+        "relations": DocumentRelation.objects.filter(source=pk)
+        .select_related("target")
+        .only("source_id", "relation_type", "target_label", *(f"target__{n}" for n in linked))
+        .order_by("id"),
+        "incoming_relations": DocumentRelation.objects.filter(target=pk, source__status=PUBLISHED)
+        .select_related("source")
+        .only("target_id", *(f"source__{n}" for n in linked))
+        .order_by("source__date", "source_id"),
+    }
+    cache = document.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, queryset in lists.items():
+        queryset._fetch_all()
+        cache[name] = queryset
+    by_event: dict[int, list] = {}
+    event_agents = (
+        EventAgent.objects.filter(event__document=pk)
+        .select_related("agent")
+        .only("event_id", "role", *agent)
+        .order_by("event_id", "id")
+    )
+    for link in event_agents:
+        by_event.setdefault(link.event_id, []).append(link)
+    for event in cache["events"]:
+        rows = EventAgent.objects.none()
+        rows._result_cache = by_event.get(event.pk, [])
+        event.__dict__.setdefault("_prefetched_objects_cache", {})["event_agents"] = rows
