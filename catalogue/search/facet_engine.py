@@ -16,6 +16,7 @@ from datetime import date
 from django.core.cache import cache
 from django.db import connection
 
+from .facet_sql import FACET_SQL, MATERIALISED, at_most_one_fails, in_list
 from .facets import (
     CACHE_SECONDS,
     FACETS_TABLE,
@@ -133,9 +134,9 @@ class FacetEngine:
         if not value:
             return None
         if name == "type":
-            return _in("m.doc_type_id", [v.pk for v in value])
+            return in_list("m.doc_type_id", [v.pk for v in value])
         if name == "classification":
-            return _in("m.classification_id", [v.pk for v in value])
+            return in_list("m.classification_id", [v.pk for v in value])
         if name == "repository":
             return "m.repository_id = %s", [value.pk]
         if name == "date_from":
@@ -190,7 +191,7 @@ class FacetEngine:
             if name not in ("q", "sort", "role")
             and (condition := self._condition(name, value)) is not None
         ]
-        near, near_params = _at_most_one_fails(conditions)
+        near, near_params = at_most_one_fails(conditions)
         near = f" AND ({near})" if len(conditions) > 1 else ""
         # Only what the groupings and the page read (status is always published here):
         # each materialised row is written and read back, so narrower is cheaper.
@@ -423,30 +424,6 @@ class FacetEngine:
             return [pk for (pk,) in cursor.fetchall()]
 
 
-# The narrow row's columns the counting statement materialises.
-MATERIALISED = [c.strip() for c in ROW_COLUMNS.split(",") if c.strip() != "status"]
-
-
-def _at_most_one_fails(conditions: list[tuple[str, list]]) -> tuple[str, list]:
-    """SQL true when at most one of these conditions fails (NULL fails), short-circuited:
-    a row passing the first needs at most one failure among the rest, a row failing it
-    must pass all the rest, so most rows are decided after one or two tests instead of
-    every condition being evaluated and summed."""
-    if len(conditions) < 2:
-        return "1 = 1", []
-    (sql, params), rest = conditions[0], conditions[1:]
-    passing, passing_params = _at_most_one_fails(rest)
-    every = " AND ".join(f"({s})" for s, _ in rest)
-    return (
-        f"CASE WHEN {sql} THEN {passing} ELSE {every} END",
-        [*params, *passing_params, *(p for _, ps in rest for p in ps)],
-    )
-
-
-def _in(column: str, values: list) -> tuple[str, list]:
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
-
-
 def _plain(value):
     if hasattr(value, "pk"):
         return value.pk
@@ -458,59 +435,3 @@ def _plain(value):
         return sorted(_plain(v) for v in value)
     except TypeError:
         return str(value)
-
-
-def _link_branch(facet: str, through: str, column: str, label_table: str, key: str, label: str):
-    return (
-        f"SELECT '{facet}', t.{key}{{text}}, t.{label}, NULL, g.n FROM ("
-        f"SELECT x.{column} v, count(*) n FROM {{source}} {{join}} {through} x "
-        f"ON x.document_id = m.document_id WHERE {{where}} GROUP BY 1) g "
-        f"JOIN {label_table} t ON t.id = g.v ORDER BY g.n DESC, t.{key} LIMIT {{limit}}"
-    )
-
-
-def _column_branch(facet: str, column: str, label_table: str, key: str, label: str, order=None):
-    return (
-        f"SELECT '{facet}', t.{key}{{text}}, t.{label}, "
-        f"{'t.rank{text}' if order else 'NULL'}, g.n FROM ("
-        f"SELECT m.{column} v, count(*) n FROM {{source}} WHERE m.{column} IS NOT NULL "
-        f"AND {{where}} "
-        f"GROUP BY 1) g JOIN {label_table} t ON t.id = g.v "
-        f"ORDER BY {order or f'g.n DESC, t.{key}'} LIMIT {{limit}}"
-    )
-
-
-# One branch per facet of ``catalogue.filters.FACETS``: (facet, value, label, extra, n).
-FACET_SQL = {
-    "type": _column_branch("type", "doc_type_id", "catalogue_documenttype", "key", "label"),
-    "classification": _column_branch(
-        "classification",
-        "classification_id",
-        "catalogue_classificationlevel",
-        "slug",
-        "name",
-        order="t.rank DESC",
-    ),
-    "caveat": _link_branch(
-        "caveat", "catalogue_document_caveats", "caveat_id", "catalogue_caveat", "slug", "name"
-    ),
-    "repository": _column_branch(
-        "repository", "repository_id", "catalogue_repository", "slug", "name"
-    ),
-    "unit": _column_branch("unit", "unit_id", "catalogue_archivalunit", "id", "title"),
-    "agent": (
-        "SELECT 'agent', g.v{text}, t.authorised_name, g.w, g.n FROM ("
-        "SELECT x.agent_id v, x.role w, count(*) n FROM {source} "
-        "{join} catalogue_documentagent x "
-        "ON x.document_id = m.document_id WHERE {where} GROUP BY 1, 2) g "
-        "JOIN catalogue_agent t ON t.id = g.v ORDER BY g.n DESC, t.authorised_name, g.w "
-        "LIMIT {limit}"
-    ),
-    "date": (
-        "SELECT 'date', m.date{text}, NULL, NULL, count(*) FROM {source} "
-        "WHERE m.date IS NOT NULL AND {where} GROUP BY m.date ORDER BY m.date LIMIT {limit}"
-    ),
-    "subject": _link_branch(
-        "subject", "catalogue_document_subjects", "subject_id", "catalogue_subject", "slug", "name"
-    ),
-}

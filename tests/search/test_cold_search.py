@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from catalogue.filters import DocumentFilterSet
 from catalogue.models import AgentRole, Document, PublicationStatus
-from catalogue.search.facet_engine import _at_most_one_fails
+from catalogue.search.facet_sql import at_most_one_fails
 from catalogue.services.workflow import publish
 from tests.factories import (
     AgentFactory,
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(
 def _evaluate(values) -> bool:
     cast = "::int" if connection.vendor == "postgresql" else ""
     conditions = [(f"(%s{cast} = 1)", [value]) for value in values]
-    sql, params = _at_most_one_fails(conditions)
+    sql, params = at_most_one_fails(conditions)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT CASE WHEN ({sql}) THEN 1 ELSE 0 END", params)
         return cursor.fetchone()[0] == 1
