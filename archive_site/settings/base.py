@@ -170,6 +170,10 @@ CACHES = {
     ),
 }
 LOGIN_RATE_LIMIT_CACHE = "shared"
+# Where the anonymous API rate is counted: "default" is per worker process (N workers
+# allow N times the rate); "shared" counts across workers at the price of a cache write
+# per anonymous request, which with the database backend is a database write.
+API_THROTTLE_CACHE = os.environ.get("API_THROTTLE_CACHE", "default")
 # Rendered public document pages, per process in the default cache (0: off). The key
 # follows every change (catalogue/views/documents.py), so this bounds only rows
 # written without save().

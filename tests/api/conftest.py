@@ -2,17 +2,18 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
+from django.core.cache import caches
 
 from catalogue import models as m
 from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
-def _clear_throttle_cache():
-    cache.clear()
+def _clear_throttle_cache(settings):
+    caches[settings.API_THROTTLE_CACHE].clear()
+    caches["default"].clear()
     yield
-    cache.clear()
+    caches[settings.API_THROTTLE_CACHE].clear()
 
 
 def build_tree():

@@ -100,6 +100,36 @@ def test_a_per_process_cache_would_not_share_it(worker_env):
     assert second == [200, 200]
 
 
+# The API's anonymous rate, checked by the real throttle class in each process.
+API_WORKER = """
+import json, sys
+import django
+django.setup()
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory, override_settings
+from rest_framework.request import Request
+from catalogue.api.permissions import AnonThrottle
+
+rates = {"DEFAULT_THROTTLE_RATES": {"anon": "3/minute"}}
+with override_settings(REST_FRAMEWORK=rates):
+    allowed = []
+    for _ in range(int(sys.argv[1])):
+        request = Request(RequestFactory().get("/api/v1/documents/", REMOTE_ADDR="10.9.8.6"))
+        request.user = AnonymousUser()
+        allowed.append(AnonThrottle().allow_request(request, None))
+print(json.dumps(allowed))
+"""
+
+
+@pytest.mark.parametrize(("backend", "second"), [("file", [True, False]), ("locmem", [True, True])])
+def test_two_worker_processes_share_the_anonymous_api_rate(worker_env, backend, second):
+    """With the shared cache the second worker refuses the fourth request overall;
+    with a per-process cache (the control) it would not."""
+    env = {**worker_env, "CATALOGUE_CACHE_BACKEND": backend, "API_THROTTLE_CACHE": "shared"}
+    assert json.loads(run(["2"], env, API_WORKER)) == [True, True]
+    assert json.loads(run(["2"], env, API_WORKER)) == second
+
+
 def test_production_counts_in_the_database_cache_by_default():
     code = "import django; django.setup(); from django.conf import settings as s; " + (
         "print(s.CACHES[s.LOGIN_RATE_LIMIT_CACHE]['BACKEND'])"
