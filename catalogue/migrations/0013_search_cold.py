@@ -1,9 +1,0 @@
-"""Placeholder: reserved for the cold-search engineer."""
-
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("catalogue", "0012_unit_tree")]
-
-    operations = []
