@@ -46,6 +46,9 @@ SUPPORTED = {
     "date_to",
     "subject",
 }
+# Left out by the date facet alone. Without a query they bound ``m`` outright (read by
+# the date index) and the date facet groups the narrow table itself, in date order.
+DATE_FILTERS = ("date_from", "date_to")
 
 
 def _sql(queryset) -> tuple[str, list]:
@@ -185,14 +188,18 @@ class FacetEngine:
         row failing two is counted nowhere, and the set to materialise shrinks."""
         from .schema import FTS_TABLE
 
+        hard = DATE_FILTERS if self._dates_apart else ()
         conditions = [
             condition
             for name, value in self.data.items()
-            if name not in ("q", "sort", "role")
+            if name not in ("q", "sort", "role", *hard)
             and (condition := self._condition(name, value)) is not None
         ]
         near, near_params = at_most_one_fails(conditions)
         near = f" AND ({near})" if len(conditions) > 1 else ""
+        if hard:
+            dates, date_params = self._where(without=set(self.data) - set(hard))
+            near, near_params = f" AND {dates}{near}", [*date_params, *near_params]
         # Only what the groupings and the page read (status is always published here):
         # each materialised row is written and read back, so narrower is cheaper.
         narrow = ", ".join(f"m.{column}" for column in MATERIALISED)
@@ -257,6 +264,13 @@ class FacetEngine:
             f"WHERE m.vector @@ ({exact})",
             [*column_params, *loose_params, self.status, *near_params, *exact_params],
         )
+
+    @property
+    def _dates_apart(self) -> bool:
+        """No query and a date filter in force: only the date facet leaves the dates
+        out, so it counts from the narrow table and every other pass reads only the
+        range's rows (a fifth of the catalogue for a week), not every published row."""
+        return self.parsed is None and any(self.data.get(name) for name in DATE_FILTERS)
 
     # --- counts -------------------------------------------------------------------------
 
@@ -327,6 +341,9 @@ class FacetEngine:
             own, own_params = self._where(spec.params)
             if own_params == where_params and own == where:
                 source, own, own_params = "a AS m", "1 = 1", []
+            elif spec.name == "date" and self._dates_apart:
+                source = f"{FACETS_TABLE} m"
+                own, own_params = f"m.status = %s AND {own}", [self.status, *own_params]
             else:
                 source = "m"
             branch = FACET_SQL[spec.name].format(

@@ -89,6 +89,8 @@ INSTALL = [
     )""",
     # For the unit trigger (a unit's documents) and the unit facet's filter.
     f"CREATE INDEX IF NOT EXISTS {FACETS_TABLE}_unit ON {FACETS_TABLE} (unit_id)",
+    # A search by date range alone reads its days by this index (as on SQLite).
+    f"CREATE INDEX IF NOT EXISTS {FACETS_TABLE}_date ON {FACETS_TABLE} (date)",
     # Before the view: a catalogue_search_stamp *table* (statement triggers bumping it
     # under a lock held to commit); its value only seeds cache keys, so it is dropped.
     f"""DO $$ BEGIN
