@@ -69,8 +69,11 @@ TABLES = [
         date TEXT,
         time TEXT
     )""",
-    # A search by date range alone reads its days by this index, not all rows.
-    f"CREATE INDEX IF NOT EXISTS {FACETS_TABLE}_date ON {FACETS_TABLE} (date)",
+    # A search by date range alone reads its days from this index, not all rows; it
+    # covers what the counting statement reads: looking each row up in the table by
+    # date order missed the page cache (a read() per row: +10 ms of system time).
+    f"CREATE INDEX IF NOT EXISTS {FACETS_TABLE}_date ON {FACETS_TABLE} "
+    "(date, status, doc_type_id, classification_id, repository_id, unit_id, time)",
     f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)",
     f"INSERT OR IGNORE INTO {STAMP_TABLE} (id, value) VALUES (1, random())",
 ]
