@@ -150,7 +150,9 @@ def generate_corpus(
             with (
                 load.postgres_foreign_keys_checked_once(LOADED_TABLES),
                 load.deferred_indexes(LOADED_TABLES, stored_before=_live_late_indexes(worker)),
-                produce(stream, writer, batch_size=batch_size, text_dir=text_dir) as batches,
+                produce(
+                    stream, writer, batch_size=batch_size, text_dir=text_dir, total=documents
+                ) as batches,
                 pipeline.collector_paused(),
             ):
                 for rows in batches:
@@ -248,7 +250,7 @@ def _cpu_time() -> float:
 
 
 @contextmanager
-def _batches_in_process(stream, writer, *, batch_size, text_dir):
+def _batches_in_process(stream, writer, *, batch_size, text_dir, total):
     yield pipeline.build_batches(stream, writer, batch_size=batch_size, text_dir=text_dir)
 
 

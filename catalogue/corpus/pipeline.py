@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # the writer needs Django's models; planning alone does not
 # Below this many documents a worker's start-up costs more than the overlap saves.
 MIN_PARALLEL_DOCUMENTS = 4000
 
+# The worker's first batch: the inserting process waits for it with nothing to do.
+FIRST_BATCH = 250
+
 
 class WorkerError(RuntimeError):
     """The planning worker failed; its traceback is in the message."""
@@ -42,8 +45,17 @@ def build_batches(
     *,
     batch_size: int,
     text_dir: Path | None,
+    first_batch: int | None = None,
+    total: int | None = None,
 ) -> Iterator[BatchRows]:
-    """The planned documents as row batches, writing their text files on the way."""
+    """The planned documents as row batches, writing their text files on the way.
+
+    ``first_batch`` (and ``total``, the stream's length): begin with batches this small,
+    doubling up to ``batch_size``, and taper to it again before the end. With a worker
+    the inserting process idles until the first batch arrives and the worker idles
+    while the last is inserted; small batches there shorten both waits."""
+    sizes = _batch_sizes(batch_size, first_batch, total)
+    size = next(sizes)
     batch: list[PlannedDocument] = []
     files = 0
     for doc in stream:
@@ -51,11 +63,26 @@ def build_batches(
         if text_dir is not None:
             (text_dir / file_name(doc)).write_text(render_text(doc), encoding="utf-8")
             files += 1
-        if len(batch) >= batch_size:
+        if len(batch) >= size:
             yield writer.build(batch, files)
             batch, files = [], 0
+            size = next(sizes)
     if batch:
         yield writer.build(batch, files)
+
+
+def _batch_sizes(batch_size: int, first: int | None, total: int | None) -> Iterator[int]:
+    if not first or first >= batch_size:
+        while True:
+            yield batch_size
+    size, done = first, 0
+    while True:
+        if total is not None:
+            remaining = total - done
+            size = min(size, max(first, remaining - remaining // 2))
+        yield size
+        done += size
+        size = min(size * 2, batch_size)
 
 
 def can_fork() -> bool:
@@ -69,6 +96,7 @@ def batches_from_worker(
     *,
     batch_size: int,
     text_dir: Path | None,
+    total: int | None = None,
 ):
     """Yield an iterator of the batches ``build_batches`` would give, built in a forked
     worker. On any exception here the worker is stopped and reaped."""
@@ -76,7 +104,7 @@ def batches_from_worker(
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(
         target=_work,
-        args=(sender, stream, writer, batch_size, text_dir),
+        args=(sender, stream, writer, batch_size, text_dir, total),
         name="corpus-planner",
         daemon=True,
     )
@@ -108,12 +136,20 @@ def _receive(receiver, worker) -> Iterator[BatchRows]:
         yield payload
 
 
-def _work(sender, stream, writer, batch_size, text_dir) -> None:
+def _work(sender, stream, writer, batch_size, text_dir, total) -> None:
     # Rows hold no reference cycles; the collector's passes over the inherited heap
     # cost CPU and copy the parent's pages (copy-on-write) for nothing.
     gc.disable()
     try:
-        for rows in build_batches(stream, writer, batch_size=batch_size, text_dir=text_dir):
+        batches = build_batches(
+            stream,
+            writer,
+            batch_size=batch_size,
+            text_dir=text_dir,
+            first_batch=FIRST_BATCH,
+            total=total,
+        )
+        for rows in batches:
             sender.send_bytes(pickle.dumps(("rows", rows), protocol=pickle.HIGHEST_PROTOCOL))
         sender.send_bytes(pickle.dumps(("done", None)))
     except BrokenPipeError:

@@ -205,7 +205,9 @@ def _table_rows(model, exclude=("created_at", "updated_at")):
 
 
 @pytest.mark.django_db
-def test_worker_and_in_process_write_the_same_rows():
+@pytest.mark.parametrize("first_batch", [None, 8], ids=["even-batches", "tapered-batches"])
+def test_worker_and_in_process_write_the_same_rows(monkeypatch, first_batch):
+    from catalogue.corpus import pipeline
     from catalogue.models import EventAgent
 
     models = [Document, Footnote, DocumentAgent, ProvenanceEvent, EventAgent, Citation]
@@ -213,6 +215,7 @@ def test_worker_and_in_process_write_the_same_rows():
     alone = {m: _table_rows(m) for m in models}
     first = Document.objects.order_by("pk").first().pk
     Document.objects.all().delete()
+    monkeypatch.setattr(pipeline, "FIRST_BATCH", first_batch)
     generate_corpus(documents=120, seed=17, parallel=True, batch_size=50)
     shift = Document.objects.order_by("pk").first().pk - first
     again = {m: _table_rows(m) for m in models}
@@ -275,3 +278,30 @@ def test_body_sent_once_is_cut_out_at_the_right_character():
     connection.ensure_connection()  # the raw sqlite3 connection, as the writer's sink
     row = connection.connection.execute(f"SELECT {expression}, coalesce(NULL{numbered})", params)
     assert row.fetchone()[0] == doc.body
+
+
+@pytest.mark.parametrize("total", [1, 7, 300, 1000, 20000])
+def test_batch_sizes_ramp_up_and_taper_off(total):
+    from catalogue.corpus.pipeline import _batch_sizes
+
+    sizes, done = [], 0
+    for size in _batch_sizes(2000, 250, total):
+        sizes.append(size)
+        done += size
+        if done >= total:
+            break
+    assert sizes[0] == 250
+    assert max(sizes) <= 2000
+    assert sizes[-1] == 250  # the last batch (cut short by the stream's end) is small
+    if total >= 10000:
+        assert sizes.count(2000) >= total // 2000 - 3
+        assert sizes[:4] == [250, 500, 1000, 2000]
+
+
+def test_batch_sizes_without_a_first_batch_are_even():
+    from catalogue.corpus.pipeline import _batch_sizes
+
+    sizes = _batch_sizes(40, None, 1000)
+    assert [next(sizes) for _ in range(5)] == [40] * 5
+    sizes = _batch_sizes(40, 250, 1000)
+    assert [next(sizes) for _ in range(5)] == [40] * 5
