@@ -23,6 +23,7 @@ from catalogue import models as m
 from catalogue.formats.ndjson_build import build_records, public_relation, relation_label
 
 __all__ = [
+    "RELATED",
     "DocumentUrls",
     "document_record",
     "document_records",
@@ -122,28 +123,27 @@ def _covering(field: str, ids: list[int]) -> dict:
     return {f"{field}__in": ids}
 
 
-def related_rows(ids: list[int]) -> dict[str, dict]:
-    """Every related row of these documents, grouped by document id (9 queries).
-    Relations carry their target's status last, for ``public_relation``. The groups
-    may hold other documents too (see ``_covering``)."""
-
-    def by(field):
-        return _covering(field, ids)
-
-    caveats = (
-        m.Document.caveats.through.objects.filter(**by("document_id"))
-        .order_by("document_id", "caveat__kind", "caveat__name")
-        .values_list("document_id", "caveat__name")
-    )
-    subjects = (
-        m.Document.subjects.through.objects.filter(**by("document_id"))
-        .order_by("document_id", "subject__name")
-        .values_list("document_id", "subject__name")
-    )
-    agents = (
-        m.DocumentAgent.objects.filter(**by("document_id"))
-        .order_by("document_id", "sequence", "id")
-        .values_list(
+# Each relation of a document: (model, the document id field, order, columns). One
+# query per relation and batch; relations carry their target's status last, for
+# ``public_relation``. The export compiles the same queries once (``ndjson_rows``).
+RELATED = {
+    "caveats": (
+        m.Document.caveats.through,
+        "document_id",
+        ("document_id", "caveat__kind", "caveat__name"),
+        ("document_id", "caveat__name"),
+    ),
+    "subjects": (
+        m.Document.subjects.through,
+        "document_id",
+        ("document_id", "subject__name"),
+        ("document_id", "subject__name"),
+    ),
+    "agents": (
+        m.DocumentAgent,
+        "document_id",
+        ("document_id", "sequence", "id"),
+        (
             "document_id",
             "agent_id",
             "agent__authorised_name",
@@ -152,12 +152,13 @@ def related_rows(ids: list[int]) -> dict[str, dict]:
             "name_as_written",
             "sequence",
             "note",
-        )
-    )
-    footnotes = (
-        m.Footnote.objects.filter(**by("document_id"))
-        .order_by("document_id", "number")
-        .values_list(
+        ),
+    ),
+    "footnotes": (
+        m.Footnote,
+        "document_id",
+        ("document_id", "number"),
+        (
             "document_id",
             "id",
             "number",
@@ -166,12 +167,13 @@ def related_rows(ids: list[int]) -> dict[str, dict]:
             "anchor_text",
             "marker_offset",
             "resolved_date",
-        )
-    )
-    relations = (
-        m.DocumentRelation.objects.filter(**by("source_id"))
-        .order_by("source_id", "id")
-        .values_list(
+        ),
+    ),
+    "relations": (
+        m.DocumentRelation,
+        "source_id",
+        ("source_id", "id"),
+        (
             "source_id",
             "relation_type",
             "target_id",
@@ -180,12 +182,13 @@ def related_rows(ids: list[int]) -> dict[str, dict]:
             "footnote_id",
             "note",
             "target__status",
-        )
-    )
-    citations = (
-        m.Citation.objects.filter(**by("document_id"))
-        .order_by("document_id", "sequence", "id")
-        .values_list(
+        ),
+    ),
+    "citations": (
+        m.Citation,
+        "document_id",
+        ("document_id", "sequence", "id"),
+        (
             "document_id",
             "kind",
             "publication__title",
@@ -196,12 +199,13 @@ def related_rows(ids: list[int]) -> dict[str, dict]:
             "url",
             "footnote_id",
             "sequence",
-        )
-    )
-    events = (
-        m.ProvenanceEvent.objects.filter(**by("document_id"))
-        .order_by("document_id", "sequence", "id")
-        .values_list(
+        ),
+    ),
+    "events": (
+        m.ProvenanceEvent,
+        "document_id",
+        ("document_id", "sequence", "id"),
+        (
             "document_id",
             "id",
             "event_type",
@@ -219,17 +223,19 @@ def related_rows(ids: list[int]) -> dict[str, dict]:
             "unit_id",
             "publication__title",
             "import_run_id",
-        )
-    )
-    event_agents = (
-        m.EventAgent.objects.filter(**by("event__document_id"))
-        .order_by("event_id", "id")
-        .values_list("event_id", "agent_id", "agent__authorised_name", "role")
-    )
-    pages = (
-        m.DigitalObject.objects.filter(**by("document_id"))
-        .order_by("document_id", "page_number")
-        .values_list(
+        ),
+    ),
+    "event_agents": (
+        m.EventAgent,
+        "event__document_id",
+        ("event_id", "id"),
+        ("event_id", "agent_id", "agent__authorised_name", "role"),
+    ),
+    "pages": (
+        m.DigitalObject,
+        "document_id",
+        ("document_id", "page_number"),
+        (
             "document_id",
             "page_number",
             "image",
@@ -242,18 +248,21 @@ def related_rows(ids: list[int]) -> dict[str, dict]:
             "file_size",
             "checksum_sha256",
             "created_at",
-        )
-    )
+        ),
+    ),
+}
+
+
+def related_rows(ids: list[int]) -> dict[str, dict]:
+    """Every related row of these documents, grouped by document id (one query per
+    relation of ``RELATED``). The groups may hold other documents too (see ``_covering``)."""
     return {
-        "caveats": _grouped(_raw(caveats)),
-        "subjects": _grouped(_raw(subjects)),
-        "agents": _grouped(_raw(agents)),
-        "footnotes": _grouped(_raw(footnotes)),
-        "relations": _grouped(_raw(relations)),
-        "citations": _grouped(_raw(citations)),
-        "events": _grouped(_raw(events)),
-        "event_agents": _grouped(_raw(event_agents)),
-        "pages": _grouped(_raw(pages)),
+        name: _grouped(
+            _raw(
+                model.objects.filter(**_covering(field, ids)).order_by(*order).values_list(*columns)
+            )
+        )
+        for name, (model, field, order, columns) in RELATED.items()
     }
 
 
