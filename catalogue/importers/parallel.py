@@ -140,6 +140,7 @@ class ParallelParser:
         self.workers, self.ahead = workers, ahead
         self.max_bytes, self.collection = max_bytes, collection
         self._executor: ProcessPoolExecutor | None = None
+        self._finished = True
 
     def __enter__(self) -> ParallelParser:
         self._executor = ProcessPoolExecutor(
@@ -153,14 +154,18 @@ class ParallelParser:
     def __exit__(self, exc_type, exc, traceback):
         if self._executor is not None:
             # After a complete run the workers are idle: let them exit on their own
-            # rather than wait for them (~0.1–0.2 s); after an error, wait.
-            self._executor.shutdown(wait=exc_type is not None, cancel_futures=True)
+            # rather than wait for them (~0.1–0.2 s); after an error or leaving early
+            # (fail-fast), wait, so no worker outlives the import.
+            self._executor.shutdown(
+                wait=exc_type is not None or not self._finished, cancel_futures=True
+            )
             self._executor = None
 
     def parse(self, jobs: Iterable[ParseJob]) -> Iterator[ParseOutcome]:
         """Outcomes in order. While the next chunk is not ready (workers starting, or
         busy), this process parses a chunk no worker has started yet instead of waiting."""
         assert self._executor is not None, "use ParallelParser as a context manager"
+        self._finished = False
         pending: deque[list] = deque()  # [future, chunk] or [None, outcomes]
         ahead = -(-self.ahead // CHUNK_SIZE) + self.workers * CHUNKS_AHEAD
         for chunk in _chunks(jobs, CHUNK_SIZE):
@@ -170,6 +175,7 @@ class ParallelParser:
                 yield from self._next(pending)
         while pending:
             yield from self._next(pending)
+        self._finished = True
 
     def _next(self, pending: deque[list]) -> list[ParseOutcome]:
         while pending[0][0] is not None and not pending[0][0].done():
