@@ -40,7 +40,7 @@ def change_stamp(using: str = "default") -> int | None:
     from django.db import connections
 
     connection = connections[using]
-    if connection.vendor not in ("sqlite", "postgresql"):
+    if connection.vendor not in VENDORS:
         return None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT value FROM {STAMP_TABLE} WHERE id = 1")

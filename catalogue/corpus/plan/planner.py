@@ -72,28 +72,10 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
         return weighted(self.rng, self.us_people, self.us_cum)
 
     def us_persons(self, n: int, exclude=()) -> list[int]:
-        out: list[int] = []
-        seen = set(exclude)
-        for _ in range(n * 4):
-            p = self.us_person()
-            if p not in seen:
-                seen.add(p)
-                out.append(p)
-                if len(out) == n:
-                    break
-        return out
+        return _distinct(self.us_person, n, exclude)
 
     def persons(self, n: int, exclude=()) -> list[int]:
-        out: list[int] = []
-        seen = set(exclude)
-        for _ in range(n * 4):
-            p = self.person()
-            if p not in seen:
-                seen.add(p)
-                out.append(p)
-                if len(out) == n:
-                    break
-        return out
+        return _distinct(self.person, n, exclude)
 
     def time_of_day(self) -> dt.time:
         r = self.rng.random()
@@ -436,3 +418,18 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
         p *= rng.random()
     return k
+
+
+def _distinct(draw, n: int, exclude=()) -> list[int]:
+    """Up to ``n`` different people from ``draw``, none of ``exclude``, in at most
+    ``4 n`` draws (the number of draws is part of the seeded stream)."""
+    out: list[int] = []
+    seen = set(exclude)
+    for _ in range(n * 4):
+        p = draw()
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+            if len(out) == n:
+                break
+    return out
