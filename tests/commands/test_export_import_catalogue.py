@@ -201,3 +201,45 @@ def test_restored_documents_are_searchable(tmp_path, client):
         m.Document.objects.filter(title="Pitsunda proclamation").values_list("pk", flat=True)
     )
     assert found.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["worker", "in_process"])
+def test_sigterm_mid_export_leaves_the_directory_as_it_was(tmp_path, monkeypatch, mode):
+    """A real SIGTERM, delivered while the documents' file is half written."""
+    import os
+    import signal
+
+    from catalogue.formats import ndjson_rows
+
+    build_catalogue()
+    target = tmp_path / "export"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    before = signal.getsignal(signal.SIGTERM)
+
+    def terminated_after_first(blocks):
+        for item in blocks:
+            yield item
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    read_batches, encoded_blocks = ndjson_rows.read_batches, ndjson.encoded_blocks
+    monkeypatch.setattr(
+        ndjson_rows, "read_batches", lambda *a, **k: terminated_after_first(read_batches(*a, **k))
+    )
+    monkeypatch.setattr(
+        ndjson,
+        "encoded_blocks",
+        lambda kind, **k: (
+            terminated_after_first(encoded_blocks(kind, **k))
+            if kind == "documents"
+            else encoded_blocks(kind, **k)
+        ),
+    )
+
+    with pytest.raises(CommandError, match="stopped by signal 15; nothing written") as raised:
+        call_command("export_catalogue", str(target), f"--{mode.replace('_', '-')}", verbosity=0)
+
+    assert raised.value.returncode == 128 + signal.SIGTERM
+    assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -16,8 +16,10 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,6 +80,29 @@ def read_snapshot(connection):
         yield
 
 
+class Terminated(Exception):
+    """SIGTERM arrived while the export was writing."""
+
+
+@contextmanager
+def terminate_cleanly():
+    """SIGTERM (``kill``, a service manager stopping the job) ends the export through the
+    same clean-up as Ctrl-C or an error. Python's default is to die at once, which left
+    the staging directory behind with partial files in it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Terminated(f"stopped by signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class Command(BaseCommand):
     help = (
         "Export the whole catalogue (all statuses, with vocabularies) to DIR as NDJSON "
@@ -129,7 +154,7 @@ class Command(BaseCommand):
             target.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target))
             try:
-                with ndjson.fewer_collections():
+                with terminate_cleanly(), ndjson.fewer_collections():
                     entries = [self._write(staging, kind, progress) for kind in ndjson.KINDS]
             except BaseException as exc:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -137,6 +162,10 @@ class Command(BaseCommand):
                     shutil.rmtree(target, ignore_errors=True)
                 if isinstance(exc, ndjson_pipeline.WorkerError):
                     raise CommandError(f"Export failed, nothing written: {exc}") from exc
+                if isinstance(exc, Terminated):
+                    raise CommandError(
+                        f"Export {exc}; nothing written.", returncode=128 + signal.SIGTERM
+                    ) from exc
                 raise
             finally:
                 if progress is not None:
