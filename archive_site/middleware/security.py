@@ -15,6 +15,7 @@ X-Frame-Options header; this module adds what is missing rather than a second co
   that every worker process adds to the same count.
 """
 
+import contextlib
 import hashlib
 
 from django.conf import settings
@@ -71,8 +72,8 @@ class ContentSecurityPolicyMiddleware:
 class AdminLoginRateLimitMiddleware:
     """After ``LOGIN_RATE_LIMIT_ATTEMPTS`` failed admin logins for one username from one
     client address within ``LOGIN_RATE_LIMIT_WINDOW`` seconds, further attempts for that
-    pair are refused with 429 until the window passes. A successful login clears the
-    count. A failure is what Django's login view does on bad credentials: it re-renders
+    pair are refused with 429 until the window passes without an attempt. A successful
+    login clears the count. A failure is what Django's login view does on bad credentials: it re-renders
     the form (200) instead of redirecting."""
 
     def __init__(self, get_response):
@@ -96,18 +97,36 @@ class AdminLoginRateLimitMiddleware:
             return self.get_response(request)
         cache = caches[self.cache_alias]
         key = self.key_for(request)
-        if cache.get(key, 0) >= self.attempts:
+        # Counted before the password is checked, so that attempts still in flight
+        # count: checking first let a burst of N parallel requests all pass a count of
+        # limit - 1. The count's window restarts at every attempt.
+        if self.count_attempt(cache, key) > self.attempts:
             return self.refusal()
-        response = self.get_response(request)
-        if response.status_code == 200:
-            try:
-                cache.add(key, 0, self.window)
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, self.window)
-        elif response.status_code in (301, 302, 303):
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            self.uncount_attempt(cache, key)
+            raise
+        if response.status_code in (301, 302, 303):
             cache.delete(key)
+        elif response.status_code != 200:
+            self.uncount_attempt(cache, key)  # not a failed sign-in (CSRF, error page)
         return response
+
+    def count_attempt(self, cache, key) -> int:
+        if cache.add(key, 1, self.window):
+            return 1
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, self.window)
+            return 1
+        cache.touch(key, self.window)  # Django's incr re-sets with the default timeout
+        return count
+
+    def uncount_attempt(self, cache, key) -> None:
+        with contextlib.suppress(ValueError):
+            cache.decr(key)
 
     def key_for(self, request) -> str:
         username = request.POST.get("username", "").strip().lower()

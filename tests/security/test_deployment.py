@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.urls import reverse
 
 from tests.factories import SuperuserFactory
@@ -151,6 +152,55 @@ def test_username_case_does_not_evade_the_limit(client, settings, fresh_cache):
     assert login(client, "curator", "wrong").status_code == 200
     assert login(client, "CURATOR", "wrong").status_code == 200
     assert login(client, "Curator", "pw").status_code == 429
+
+
+def test_attempts_still_in_flight_count_towards_the_limit(rf, settings, fresh_cache):
+    """A burst of parallel guesses: while the first is still checking its password, the
+    second is already over a limit of one (the count used to be read before and
+    written after the password check, so every request of a burst saw the old count)."""
+    import threading
+
+    from archive_site.middleware.security import AdminLoginRateLimitMiddleware
+
+    settings.LOGIN_RATE_LIMIT_ATTEMPTS = 1
+    checking, release = threading.Event(), threading.Event()
+
+    def slow_failed_login(request):
+        checking.set()
+        release.wait(10)
+        return HttpResponse("form again", status=200)
+
+    middleware = AdminLoginRateLimitMiddleware(slow_failed_login)
+    guess = {"username": "curator", "password": "wrong"}
+    results = []
+    first = threading.Thread(
+        target=lambda: results.append(middleware(rf.post(reverse("admin:login"), guess)))
+    )
+    first.start()
+    try:
+        assert checking.wait(10)
+        assert middleware(rf.post(reverse("admin:login"), guess)).status_code == 429
+    finally:
+        release.set()
+        first.join(10)
+    assert [r.status_code for r in results] == [200]
+
+
+def test_a_request_that_is_not_a_failed_login_is_not_counted(rf, settings, fresh_cache):
+    """A CSRF refusal or an error page is not a wrong password: no lockout from them."""
+    from archive_site.middleware.security import AdminLoginRateLimitMiddleware
+
+    settings.LOGIN_RATE_LIMIT_ATTEMPTS = 2
+    forbidden = AdminLoginRateLimitMiddleware(lambda request: HttpResponse(status=403))
+    guess = {"username": "curator", "password": "wrong"}
+    for _ in range(5):
+        assert forbidden(rf.post(reverse("admin:login"), guess)).status_code == 403
+    failed = AdminLoginRateLimitMiddleware(lambda request: HttpResponse(status=200))
+    assert [failed(rf.post(reverse("admin:login"), guess)).status_code for _ in range(3)] == [
+        200,
+        200,
+        429,
+    ]
 
 
 @pytest.mark.django_db
