@@ -15,7 +15,7 @@ from django.views.generic import DetailView, View
 from catalogue.formats import dc, request_base_url
 from catalogue.models import Document, EventType
 from catalogue.models.common import PublicationStatus
-from catalogue.models.querysets import load_public_page
+from catalogue.models.querysets import load_public_page, public_page_row
 
 from . import presentation
 
@@ -64,13 +64,9 @@ class DocumentDetailView(DetailView):
     template_name = "catalogue/document_detail.html"
     context_object_name = "document"
 
-    def get_queryset(self):
-        return Document.objects.published().for_public_page(related=False).with_page_stamp()
-
     def get(self, request, *args, **kwargs):
-        try:
-            self.object = self.get_queryset().get(pk=kwargs["pk"])
-        except Document.DoesNotExist:
+        self.object = public_page_row(kwargs["pk"])
+        if self.object is None:
             return tombstone(request, kwargs["pk"], withdrawn_reason_or_404(kwargs["pk"]))
         if self.object.slug != kwargs.get("slug"):
             return redirect(self.object, permanent=True)

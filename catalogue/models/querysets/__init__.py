@@ -11,7 +11,7 @@ from .documents import (
     SubjectQuerySet,
 )
 from .holdings import ArchivalUnitQuerySet, BinaryCollation, PublicDocumentTally, RepositoryQuerySet
-from .pages import load_public_page, public_page_prefetches
+from .pages import load_public_page, public_page_prefetches, public_page_row
 
 __all__ = [
     "PUBLISHED",
@@ -28,4 +28,5 @@ __all__ = [
     "SubjectQuerySet",
     "load_public_page",
     "public_page_prefetches",
+    "public_page_row",
 ]

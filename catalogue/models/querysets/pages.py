@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from .common import PUBLISHED
+from .prepared import PreparedQuery
 
 
 def public_page_prefetches() -> list:
@@ -84,54 +85,119 @@ def _change_stamp_sql(vendor: str) -> dict[str, str]:
     return statements
 
 
-def load_public_page(document) -> None:
-    """Load what ``public_page_prefetches()`` names into ``document``'s prefetch
-    cache (so ``document.footnotes.all()`` and the rest read it), one query per list
-    filtered on this one document: ``prefetch_related`` builds each query for a list of
-    objects and joins the results back, which costs more than the query itself."""
+def _public_page_lists() -> dict:
+    """``name -> PreparedQuery`` of the lists ``load_public_page`` fills, plus the
+    event agents (``"event_agents"``), each filtered on one document's key."""
     from ..classification import Caveat
     from ..documents import Footnote, Subject
     from ..media import DigitalObject
     from ..provenance import DocumentAgent, EventAgent, ProvenanceEvent
     from ..relations import DocumentRelation
 
-    pk = document.pk
     agent = ["agent__id", "agent__authorised_name", "agent__slug", "agent__kind"]
     linked = ["id", "title", "slug", "status"]
-    lists = {
-        "caveats": Caveat.objects.filter(documents=pk),
-        "subjects": Subject.objects.filter(documents=pk),
-        "footnotes": Footnote.objects.filter(document=pk).order_by("number"),
-        "digital_objects": DigitalObject.objects.filter(document=pk).order_by("page_number"),
-        "agent_roles": DocumentAgent.objects.filter(document=pk)
-        .select_related("agent")
-        .only("document_id", "role", "position_title", "name_as_written", *agent)
-        .order_by("sequence", "id"),
-        "events": ProvenanceEvent.objects.filter(document=pk)
-        .select_related("custodian_before", "custodian_after", "publication")
-        .defer("import_run")
-        .order_by("sequence", "id"),
-        "relations": DocumentRelation.objects.filter(source=pk)
-        .select_related("target")
-        .only("source_id", "relation_type", "target_label", *(f"target__{n}" for n in linked))
-        .order_by("id"),
-        "incoming_relations": DocumentRelation.objects.filter(target=pk, source__status=PUBLISHED)
-        .select_related("source")
-        .only("target_id", *(f"source__{n}" for n in linked))
-        .order_by("source__date", "source_id"),
+    builders = {
+        "caveats": (Caveat, lambda pk: Caveat.objects.filter(documents=pk)),
+        "subjects": (Subject, lambda pk: Subject.objects.filter(documents=pk)),
+        "footnotes": (Footnote, lambda pk: Footnote.objects.filter(document=pk).order_by("number")),
+        "digital_objects": (
+            DigitalObject,
+            lambda pk: DigitalObject.objects.filter(document=pk).order_by("page_number"),
+        ),
+        "agent_roles": (
+            DocumentAgent,
+            lambda pk: (
+                DocumentAgent.objects.filter(document=pk)
+                .select_related("agent")
+                .only("document_id", "role", "position_title", "name_as_written", *agent)
+                .order_by("sequence", "id")
+            ),
+        ),
+        "events": (
+            ProvenanceEvent,
+            lambda pk: (
+                ProvenanceEvent.objects.filter(document=pk)
+                .select_related("custodian_before", "custodian_after", "publication")
+                .defer("import_run")
+                .order_by("sequence", "id")
+            ),
+        ),
+        "relations": (
+            DocumentRelation,
+            lambda pk: (
+                DocumentRelation.objects.filter(source=pk)
+                .select_related("target")
+                .only(
+                    "source_id", "relation_type", "target_label", *(f"target__{n}" for n in linked)
+                )
+                .order_by("id")
+            ),
+        ),
+        "incoming_relations": (
+            DocumentRelation,
+            lambda pk: (
+                DocumentRelation.objects.filter(target=pk, source__status=PUBLISHED)
+                .select_related("source")
+                .only("target_id", *(f"source__{n}" for n in linked))
+                .order_by("source__date", "source_id")
+            ),
+        ),
+        "event_agents": (
+            EventAgent,
+            lambda pk: (
+                EventAgent.objects.filter(event__document=pk)
+                .select_related("agent")
+                .only("event_id", "role", *agent)
+                .order_by("event_id", "id")
+            ),
+        ),
     }
-    cache = document.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, queryset in lists.items():
-        queryset._fetch_all()
-        cache[name] = queryset
-    by_event: dict[int, list] = {}
-    event_agents = (
-        EventAgent.objects.filter(event__document=pk)
-        .select_related("agent")
-        .only("event_id", "role", *agent)
-        .order_by("event_id", "id")
+    return {name: PreparedQuery(model, build) for name, (model, build) in builders.items()}
+
+
+@functools.cache
+def _page_queries() -> tuple:
+    from ..documents import Document
+
+    row = PreparedQuery(
+        Document,
+        lambda pk: (
+            Document.objects.published()
+            .for_public_page(related=False)
+            .with_page_stamp()
+            .filter(pk=pk)
+            .order_by()
+        ),
     )
-    for link in event_agents:
+    return row, _public_page_lists()
+
+
+def public_page_row(pk: int):
+    """The published document ``pk`` as the public page shows it
+    (``published().for_public_page(related=False).with_page_stamp()``), or ``None``:
+    compiled once (``prepared.PreparedQuery``), where compiling its eight joins cost
+    more than running them."""
+    for document in _page_queries()[0].rows(pk):
+        return document
+    return None
+
+
+def load_public_page(document) -> None:
+    """Load what ``public_page_prefetches()`` names into ``document``'s prefetch
+    cache (so ``document.footnotes.all()`` and the rest read it), one query per list
+    filtered on this one document: ``prefetch_related`` builds each query for a list of
+    objects and joins the results back, which costs more than the query itself. The
+    queries are compiled once (``prepared.PreparedQuery``)."""
+    from ..provenance import EventAgent
+
+    lists = dict(_page_queries()[1])
+    pk = document.pk
+    event_agents = lists.pop("event_agents")
+    cache = document.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, prepared in lists.items():
+        cache[name] = prepared.queryset(pk)
+    by_event: dict[int, list] = {}
+    for link in event_agents.rows(pk):
         by_event.setdefault(link.event_id, []).append(link)
     for event in cache["events"]:
         rows = EventAgent.objects.none()
