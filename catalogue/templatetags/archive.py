@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.base import render_value_in_context
+from django.template.defaultfilters import time as time_filter
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -185,3 +186,78 @@ def _document_url(urlconf, prefix):
 def document_url(document) -> str:
     """``document.get_absolute_url()`` without a ``reverse`` per row."""
     return _document_url(get_urlconf(), get_script_prefix())(document.pk, document.slug)
+
+
+_EVENT_GAP = "\n            "
+
+
+@register.simple_tag(takes_context=True)
+def provenance_items(context, events, linked_agents):
+    """The ``<li>`` of a document's provenance events, as the loop they replace
+    rendered them (tests/views/test_templatetags.py compares the two): the events were
+    a third of the document page's rendering, ~25 template lookups and tests each."""
+
+    escape = conditional_escape if context.autoescape else str
+
+    def show(value):
+        # What {{ value }} gives; text needs no localising, so only its escaping.
+        if isinstance(value, str):
+            return escape(value)
+        return render_value_in_context(value, context)
+
+    def lower(value):
+        return escape(str(value).lower())
+
+    items = []
+    for event in events:
+        if event.date:
+            when = show(event.display_date)
+            if event.time:
+                when += f", {show(time_filter(event.time, 'g:i A'))}"
+        else:
+            when = "Date not recorded"
+        if event.date_certainty != "certain":
+            when += f" ({lower(event.get_date_certainty_display())})"
+        if event.place:
+            when += f" · {show(event.place)}"
+        parts = [
+            f'\n          <li class="event event-{show(event.event_type)}">{_EVENT_GAP}'
+            f'<h3 class="event-title">{show(event.get_event_type_display())}</h3>{_EVENT_GAP}'
+            f'<p class="event-when">{when}</p>{_EVENT_GAP}'
+        ]
+        if event.description:
+            parts.append(f"<p>{show(event.description)}</p>")
+        parts.append(_EVENT_GAP)
+        people = event.event_agents.all()
+        if people:
+            names = []
+            for link in people:
+                agent = link.agent
+                name = show(agent.authorised_name)
+                if link.agent_id in linked_agents:
+                    name = f'<a href="{show(getattr(agent, "url", ""))}">{name}</a>'
+                if link.role:
+                    name += f" ({lower(link.get_role_display())})"
+                names.append(name)
+            parts.append(f'<p class="event-agents">{", ".join(names)}</p>')
+        parts.append(_EVENT_GAP)
+        before, after = event.custodian_before, event.custodian_after
+        if before or after:
+            parts.append(
+                f'<p class="custody">Custody: {show(before.name) if before else "—"} → '
+                f"{show(after.name) if after else '—'}</p>"
+            )
+        parts.append(_EVENT_GAP)
+        if event.publication:
+            parts.append(
+                f'<p class="publication">In: <cite>{show(event.publication.title)}</cite></p>'
+            )
+        parts.append(_EVENT_GAP)
+        if event.evidence:
+            parts.append(
+                '<p class="evidence"><span class="evidence-label">Evidence:</span> '
+                f"{show(event.evidence)}</p>"
+            )
+        parts.append("\n          </li>\n          ")
+        items.append("".join(parts))
+    return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
