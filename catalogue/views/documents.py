@@ -15,7 +15,7 @@ from django.views.generic import DetailView, View
 from catalogue.formats import dc, request_base_url
 from catalogue.models import Document, EventType
 from catalogue.models.common import PublicationStatus
-from catalogue.models.querysets import load_public_page, public_page_row
+from catalogue.models.querysets import load_public_page, public_page_row, unit_ancestors
 
 from . import presentation
 
@@ -102,7 +102,7 @@ class DocumentDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         document = self.object
         unit = document.unit
-        ancestors = unit.ancestors() if unit else []
+        ancestors = unit_ancestors(unit) if unit else []
         base_url = request_base_url(self.request)
         url = self.request.build_absolute_uri(document.get_absolute_url())
         location = presentation.location_label(unit, ancestors)

@@ -10,10 +10,16 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import Document, DocumentRelation, EventAgent, RelationType
-from catalogue.models.querysets import load_public_page, public_page_row
+from catalogue.models.querysets import load_public_page, public_page_row, unit_ancestors
 from catalogue.models.querysets.pages import _page_queries
 from catalogue.models.querysets.prepared import PreparedQuery
-from tests.factories import AgentFactory, DocumentFactory, DraftDocumentFactory, EventFactory
+from tests.factories import (
+    AgentFactory,
+    DocumentFactory,
+    DraftDocumentFactory,
+    EventFactory,
+    UnitFactory,
+)
 
 from .conftest import enrich
 
@@ -80,7 +86,7 @@ def test_no_row_for_unpublished_withdrawn_or_missing(documents):
 
 
 def test_each_list_is_what_its_queryset_gives(documents):
-    _row, lists = _page_queries()
+    _row, lists, _ancestors = _page_queries()
     checked = 0
     for document in Document.objects.all():
         for name, prepared in lists.items():
@@ -115,10 +121,10 @@ def test_sql_is_compiled_once_and_reused_for_other_keys(documents):
     assert [d.title for d in prepared.rows(documents["published"].pk)] == [
         documents["published"].title
     ]
-    compiled = prepared._compiled["default"]
+    compiled = prepared._compiled["default", 1]
     with CaptureQueriesContext(connection) as ctx:
         assert [d.title for d in prepared.rows(documents["other"].pk)] == [documents["other"].title]
-    assert prepared._compiled["default"] is compiled
+    assert prepared._compiled["default", 1] is compiled
     assert len(ctx.captured_queries) == 1
     with override_settings(CATALOGUE_PAGE_CACHE_SECONDS=1):
         assert prepared._compiled == {}  # a setting change forgets the SQL
@@ -127,7 +133,7 @@ def test_sql_is_compiled_once_and_reused_for_other_keys(documents):
 def test_a_queryset_not_filtered_on_its_key_is_refused(db):
     DraftDocumentFactory()
     prepared = PreparedQuery(Document, lambda pk: Document.objects.all())
-    with pytest.raises(ValueError, match="does not filter on its key"):
+    with pytest.raises(ValueError, match="does not filter on each of its keys"):
         prepared.rows(1)
     prefetching = PreparedQuery(
         Document, lambda pk: Document.objects.filter(pk=pk).prefetch_related("footnotes")
@@ -145,3 +151,28 @@ def test_event_agents_land_on_their_events(documents):
         assert [link.pk for link in event.event_agents.all()] == list(
             EventAgent.objects.filter(event=event).order_by("id").values_list("pk", flat=True)
         )
+
+
+def test_loaded_lists_are_the_querysets_they_stand_for(documents):
+    _row, lists, _ancestors = _page_queries()
+    keys = [documents["big"].pk, documents["published"].pk, documents["big"].pk]
+    for name, prepared in lists.items():
+        for key in keys:  # the template queryset is copied, never changed
+            loaded = prepared.queryset(key)
+            assert str(loaded.query) == str(prepared.build(key).query), name
+            assert [o.pk for o in loaded] == [o.pk for o in prepared.build(key)], name
+
+
+def test_unit_ancestors_are_the_units_ancestors(world, django_assert_num_queries):
+    top = world["collection"]
+    series = UnitFactory(repository=top.repository, parent=top, title="Series")
+    deep = UnitFactory(repository=top.repository, parent=series, title="Deep file")
+    with django_assert_num_queries(0):
+        assert unit_ancestors(top) == [] == top.ancestors()
+    for unit in (world["file"], series, deep):
+        expected = unit.ancestors()
+        with django_assert_num_queries(1):
+            got = unit_ancestors(unit)
+        assert [u.pk for u in got] == [u.pk for u in expected] != []
+        assert [snapshot(u) for u in got] == [snapshot(u) for u in expected]
+    assert [u.title for u in unit_ancestors(deep)] == ["Ball Papers", "Series"]

@@ -11,7 +11,7 @@ from .documents import (
     SubjectQuerySet,
 )
 from .holdings import ArchivalUnitQuerySet, BinaryCollation, PublicDocumentTally, RepositoryQuerySet
-from .pages import load_public_page, public_page_prefetches, public_page_row
+from .pages import load_public_page, public_page_prefetches, public_page_row, unit_ancestors
 
 __all__ = [
     "PUBLISHED",
@@ -29,4 +29,5 @@ __all__ = [
     "load_public_page",
     "public_page_prefetches",
     "public_page_row",
+    "unit_ancestors",
 ]

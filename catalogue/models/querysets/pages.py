@@ -158,6 +158,7 @@ def _public_page_lists() -> dict:
 @functools.cache
 def _page_queries() -> tuple:
     from ..documents import Document
+    from ..units import ArchivalUnit
 
     row = PreparedQuery(
         Document,
@@ -169,7 +170,8 @@ def _page_queries() -> tuple:
             .order_by()
         ),
     )
-    return row, _public_page_lists()
+    ancestors = PreparedQuery(ArchivalUnit, lambda *pks: ArchivalUnit.objects.filter(pk__in=pks))
+    return row, _public_page_lists(), ancestors
 
 
 def public_page_row(pk: int):
@@ -180,6 +182,17 @@ def public_page_row(pk: int):
     for document in _page_queries()[0].rows(pk):
         return document
     return None
+
+
+def unit_ancestors(unit) -> list:
+    """``unit.ancestors()`` (top-down, one query, none for a top-level unit) with its
+    SQL compiled once per depth: compiling it cost the document page more than
+    running it."""
+    ids = unit.ancestor_ids
+    if not ids:
+        return []
+    by_id = {node.pk: node for node in _page_queries()[2].rows(*ids)}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def load_public_page(document) -> None:
