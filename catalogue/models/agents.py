@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.normalise import normalise_name
 
-from .history import CatalogueHistoricalModel
+from .history import HISTORY_UNINDEXED, CatalogueHistoricalModel
 from .querysets import AgentNameQuerySet, AgentQuerySet
 
 
@@ -51,7 +51,7 @@ class Agent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(bases=[CatalogueHistoricalModel])
+    history = HistoricalRecords(bases=[CatalogueHistoricalModel], no_db_index=HISTORY_UNINDEXED)
     objects = AgentQuerySet.as_manager()
 
     class Meta:
@@ -87,7 +87,12 @@ class NameType(models.TextChoices):
 class AgentName(models.Model):
     """One form under which an agent appears; the importer's lookup table."""
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="names")
+    agent = models.ForeignKey(
+        Agent,
+        on_delete=models.CASCADE,
+        related_name="names",
+        db_index=False,  # agentname_unique_form leads with it
+    )
     name = models.CharField(max_length=255)
     normalised = models.CharField(max_length=255, editable=False, db_index=True)
     name_type = models.CharField(max_length=20, choices=NameType.choices, default=NameType.VARIANT)

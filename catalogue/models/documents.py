@@ -17,7 +17,7 @@ from .common import (
     unique_slug,
     validate_date_precision,
 )
-from .history import CatalogueHistoricalModel
+from .history import HISTORY_UNINDEXED, CatalogueHistoricalModel
 from .querysets import DocumentQuerySet, SubjectQuerySet
 
 
@@ -99,10 +99,15 @@ class Document(models.Model):
     """
 
     title = models.CharField(max_length=500)
-    slug = models.SlugField(max_length=120, blank=True)
+    # Not indexed: pages are looked up by pk (the slug in the URL is checked, not searched).
+    slug = models.SlugField(max_length=120, blank=True, db_index=False)
     collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="documents")
     doc_type = models.ForeignKey(
-        DocumentType, on_delete=models.PROTECT, related_name="documents", verbose_name="type"
+        DocumentType,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name="type",
+        db_index=False,  # document_type_status leads with it
     )
     sender = models.ForeignKey(
         "catalogue.Agent",
@@ -132,7 +137,8 @@ class Document(models.Model):
     )
     time = models.TimeField(null=True, blank=True)
     time_text = models.CharField(max_length=40, blank=True)
-    message_number = models.CharField(max_length=40, blank=True, db_index=True)
+    # Not indexed: only ever searched with icontains (admin), which no index serves.
+    message_number = models.CharField(max_length=40, blank=True)
     subject_line = models.CharField(max_length=300, blank=True)
     routing = models.JSONField(default=list, blank=True, help_text="Addressing/routing lines.")
     text = models.TextField(blank=True, help_text="The body, with (n) footnote markers.")
@@ -145,6 +151,7 @@ class Document(models.Model):
         on_delete=models.SET_NULL,
         related_name="documents",
         help_text="The file (or other unit) the original is filed in.",
+        db_index=False,  # document_unit_status leads with it
     )
     item_reference = models.CharField(max_length=200, blank=True)
     classification = models.ForeignKey(
@@ -153,6 +160,7 @@ class Document(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="documents",
+        db_index=False,  # document_class_status leads with it
     )
     caveats = models.ManyToManyField("catalogue.Caveat", blank=True, related_name="documents")
     subjects = models.ManyToManyField(Subject, blank=True, related_name="documents")
@@ -164,8 +172,7 @@ class Document(models.Model):
         max_length=12,
         choices=PublicationStatus.choices,
         default=PublicationStatus.DRAFT,
-        db_index=True,
-    )
+    )  # not indexed alone: document_status_date leads with it
     withdrawn_reason = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     needs_review = models.BooleanField(default=False, db_index=True)
@@ -188,7 +195,11 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["raw_text"], bases=[CatalogueHistoricalModel])
+    history = HistoricalRecords(
+        excluded_fields=["raw_text"],
+        bases=[CatalogueHistoricalModel],
+        no_db_index=HISTORY_UNINDEXED,
+    )
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
@@ -291,7 +302,12 @@ class FootnoteKind(models.TextChoices):
 class Footnote(models.Model):
     """A numbered editorial footnote, attached to a place in the document's text."""
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="footnotes")
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        related_name="footnotes",
+        db_index=False,  # footnote_unique_number leads with it
+    )
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=FootnoteKind.choices, default=FootnoteKind.NOTE)

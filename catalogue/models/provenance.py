@@ -23,13 +23,18 @@ class AgentRole(models.TextChoices):
 class DocumentAgent(models.Model):
     """An agent's part in a document, with the office they held then, as the text says."""
 
+    # Indexed through the unique (document, agent, role) and (agent, role) indexes only:
+    # every read by agent or by role names the agent.
     document = models.ForeignKey(
-        "catalogue.Document", on_delete=models.CASCADE, related_name="agent_roles"
+        "catalogue.Document",
+        on_delete=models.CASCADE,
+        related_name="agent_roles",
+        db_index=False,
     )
     agent = models.ForeignKey(
-        "catalogue.Agent", on_delete=models.PROTECT, related_name="document_roles"
+        "catalogue.Agent", on_delete=models.PROTECT, related_name="document_roles", db_index=False
     )
-    role = models.CharField(max_length=20, choices=AgentRole.choices, db_index=True)
+    role = models.CharField(max_length=20, choices=AgentRole.choices)
     position_title = models.CharField(max_length=255, blank=True)
     name_as_written = models.CharField(max_length=255, blank=True)
     sequence = models.PositiveSmallIntegerField(default=0)
@@ -151,7 +156,10 @@ class ProvenanceEvent(models.Model):
 
 class EventAgent(models.Model):
     event = models.ForeignKey(
-        ProvenanceEvent, on_delete=models.CASCADE, related_name="event_agents"
+        ProvenanceEvent,
+        on_delete=models.CASCADE,
+        related_name="event_agents",
+        db_index=False,  # eventagent_unique leads with it
     )
     agent = models.ForeignKey(
         "catalogue.Agent", on_delete=models.PROTECT, related_name="event_roles"

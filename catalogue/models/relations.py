@@ -101,9 +101,15 @@ class Citation(models.Model):
     document = models.ForeignKey(
         "catalogue.Document", on_delete=models.CASCADE, related_name="citations"
     )
-    kind = models.CharField(max_length=20, choices=CitationKind.choices, db_index=True)
+    # kind alone is never a filter; publication leads citation_publication_number.
+    kind = models.CharField(max_length=20, choices=CitationKind.choices)
     publication = models.ForeignKey(
-        Publication, null=True, blank=True, on_delete=models.PROTECT, related_name="citations"
+        Publication,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        db_index=False,
     )
     unit = models.ForeignKey(
         "catalogue.ArchivalUnit",

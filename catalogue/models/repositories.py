@@ -5,7 +5,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .common import unique_slug
-from .history import CatalogueHistoricalModel
+from .history import HISTORY_UNINDEXED, CatalogueHistoricalModel
 from .querysets import RepositoryQuerySet
 
 
@@ -23,7 +23,7 @@ class Repository(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(bases=[CatalogueHistoricalModel])
+    history = HistoricalRecords(bases=[CatalogueHistoricalModel], no_db_index=HISTORY_UNINDEXED)
     objects = RepositoryQuerySet.as_manager()
 
     class Meta:

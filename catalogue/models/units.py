@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from .history import CatalogueHistoricalModel
+from .history import HISTORY_UNINDEXED, CatalogueHistoricalModel
 from .querysets import ArchivalUnitQuerySet
 
 
@@ -92,7 +92,7 @@ class ArchivalUnit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(bases=[CatalogueHistoricalModel])
+    history = HistoricalRecords(bases=[CatalogueHistoricalModel], no_db_index=HISTORY_UNINDEXED)
     objects = ArchivalUnitQuerySet.as_manager()
 
     class Meta:

@@ -260,26 +260,37 @@ def _fewer_gc_passes():
 
 # KiB of SQLite page cache while importing (SQLite's default is 2,000 KiB).
 IMPORT_SQLITE_CACHE_KIB = 65536
+# Pages of write-ahead log after which a commit checkpoints (SQLite's default is 1,000).
+IMPORT_SQLITE_WAL_PAGES = 1000
 
 
 @contextmanager
-def _larger_sqlite_cache():
-    """An import into a large catalogue walks the same index pages (identity keys, units,
-    citations, the search index) batch after batch; with SQLite's default 2 MB cache each
-    walk re-reads them from the OS (system time). 64 MB for the import, then the
-    connection's own setting back: measured at 100,000 documents, ~12% less CPU."""
+def _import_sqlite_pragmas():
+    """Connection settings for the import's duration, then the connection's own back.
+
+    A larger page cache: an import into a large catalogue walks the same index pages
+    (identity keys, units, citations, the search index) batch after batch; with SQLite's
+    default 2 MB cache each walk re-reads them from the OS (system time); 64 MB measured
+    ~12% less CPU at 100,000 documents."""
     if connection.vendor != "sqlite":
         yield
         return
+    wanted = {
+        "cache_size": -int(IMPORT_SQLITE_CACHE_KIB),
+        "wal_autocheckpoint": int(IMPORT_SQLITE_WAL_PAGES),
+    }
+    saved = {}
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        saved = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{int(IMPORT_SQLITE_CACHE_KIB)}")
+        for pragma, value in wanted.items():
+            cursor.execute(f"PRAGMA {pragma}")
+            saved[pragma] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {pragma} = {value}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(saved)}")
+            for pragma, value in saved.items():
+                cursor.execute(f"PRAGMA {pragma} = {int(value)}")
 
 
 def default_username() -> str:
@@ -342,7 +353,7 @@ def run_import(
     summary.run = run
     importer = _Importer(run, summary, settle, publish=publish, fail_fast=fail_fast)
     try:
-        with _fewer_gc_passes(), _larger_sqlite_cache(), parsing as parsed_files:
+        with _fewer_gc_passes(), _import_sqlite_pragmas(), parsing as parsed_files:
             for parsed, result in parsed_files:
                 if importer.add(parsed, result, batch_size=batch_size):
                     break

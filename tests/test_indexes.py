@@ -1,0 +1,184 @@
+"""Migration 0013 dropped indexes an import wrote and nothing read: every lookup those
+indexes used to serve is still served by an index (the composite one its column leads),
+the history tables keep the indexes history is read by, and the migration only drops
+indexes, so ``migrate`` does not rebuild the search index for it."""
+
+from importlib import import_module
+
+import pytest
+from django.db import connection
+
+from catalogue.models import (
+    AgentName,
+    Citation,
+    Document,
+    DocumentAgent,
+    EventAgent,
+    Footnote,
+    ProvenanceEvent,
+)
+from catalogue.search import install
+
+MIGRATION = import_module("catalogue.migrations.0013_index_diet")
+
+# Each lookup a dropped index served: (label, queryset, column, the index serving it now).
+LOOKUPS = [
+    (
+        "roles of an agent",
+        lambda: DocumentAgent.objects.filter(agent_id=1),
+        "agent_id",
+        "documentagent_agent_role",
+    ),
+    (
+        "an agent's roles of one kind",
+        lambda: DocumentAgent.objects.filter(agent_id=1, role="sender"),
+        "role",
+        "documentagent_agent_role",
+    ),
+    (
+        "roles in a document",
+        lambda: DocumentAgent.objects.filter(document_id=1),
+        "document_id",
+        None,
+    ),
+    ("a document's footnotes", lambda: Footnote.objects.filter(document_id=1), "document_id", None),
+    ("agents of an event", lambda: EventAgent.objects.filter(event_id=1), "event_id", None),
+    ("names of an agent", lambda: AgentName.objects.filter(agent_id=1), "agent_id", None),
+    (
+        "citations of a publication",
+        lambda: Citation.objects.filter(publication_id=1),
+        "publication_id",
+        "citation_publication_number",
+    ),
+    (
+        "documents in a unit",
+        lambda: Document.objects.filter(unit_id=1),
+        "unit_id",
+        "document_unit_status",
+    ),
+    (
+        "documents of a type",
+        lambda: Document.objects.filter(doc_type_id=1),
+        "doc_type_id",
+        "document_type_status",
+    ),
+    (
+        "documents of a classification",
+        lambda: Document.objects.filter(classification_id=1),
+        "classification_id",
+        "document_class_status",
+    ),
+    ("documents by status", lambda: Document.objects.filter(status="published"), "status", None),
+    ("a document's history", lambda: Document.history.filter(id=1), "id", None),
+    (
+        "events of a document",
+        lambda: ProvenanceEvent.objects.filter(document_id=1),
+        "document_id",
+        None,
+    ),
+]
+
+
+def plan_of(queryset) -> str:
+    """The database's plan for ``queryset`` without its ordering; on PostgreSQL with
+    sequential scans priced out, so an index appears whenever one can serve the filter
+    (over a test database's handful of rows the planner would otherwise rightly prefer
+    a scan)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.order_by().explain()
+
+
+def searched_by_index(plan: str, table: str, column: str) -> bool:
+    """Whether the plan looks ``column`` up in an index (not a scan that filters it)."""
+    if connection.vendor == "sqlite":
+        return any(
+            line.split("SEARCH ", 1)[1].startswith(f"{table} USING") and f"{column}=?" in line
+            for line in plan.splitlines()
+            if "SEARCH " in line
+        )
+    return any("Index Cond" in line and column in line for line in plan.splitlines())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("label", "build", "column", "index"), LOOKUPS, ids=[lookup[0] for lookup in LOOKUPS]
+)
+def test_each_lookup_of_a_dropped_index_still_uses_an_index(label, build, column, index):
+    queryset = build()
+    plan = plan_of(queryset)
+    assert searched_by_index(plan, queryset.model._meta.db_table, column), plan
+    if index:
+        assert index in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_lookup_no_index_serves_is_not_searched_by_index():
+    """The check above can fail: message_number lost its index (only ``icontains``, which
+    no index serves, ever searched it)."""
+    plan = plan_of(Document.objects.filter(message_number="1234"))
+    assert not searched_by_index(plan, "catalogue_document", "message_number"), plan
+    assert "message_number" in plan or connection.vendor == "sqlite"
+
+
+def indexed_columns(table: str) -> set[tuple[str, ...]]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {
+        tuple(c["columns"])
+        for c in constraints.values()
+        if c["index"] and not c["primary_key"] and c["type"] != "idx_pattern"
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "table",
+    [
+        "catalogue_historicaldocument",
+        "catalogue_historicalagent",
+        "catalogue_historicalarchivalunit",
+        "catalogue_historicalrepository",
+    ],
+)
+def test_history_tables_keep_only_the_indexes_history_is_read_by(table):
+    assert indexed_columns(table) == {
+        ("id",),
+        ("history_date",),
+        ("history_user_id",),
+        ("history_import_run_id",),
+    }
+
+
+@pytest.mark.django_db
+def test_no_dropped_index_is_left_in_the_database():
+    names = {name for name, _ in MIGRATION.INDEXES + MIGRATION.LIKE_INDEXES}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes")
+        existing = {row[0] for row in cursor.fetchall()}
+    assert names and not names & existing
+    # ...and the composite indexes that took over are there.
+    assert {
+        "document_unit_status",
+        "document_type_status",
+        "document_class_status",
+        "document_status_date",
+        "documentagent_agent_role",
+        "citation_publication_number",
+    } <= existing
+
+
+def test_the_migration_only_drops_indexes_so_migrate_does_not_reindex():
+    migration = MIGRATION.Migration("0013_index_diet", "catalogue")
+    assert not install.plan_may_write([(migration, False)])
+    assert not install.plan_may_write([(migration, True)])
+    (operation,) = migration.operations
+    statements = [sql for op in operation.database_operations for sql in op.sql + op.reverse_sql]
+    assert statements and all(
+        sql.startswith(("DROP INDEX IF EXISTS ", "CREATE INDEX ")) for sql in statements
+    )
+    assert {op.__class__.__name__ for op in operation.state_operations} == {"AlterField"}
