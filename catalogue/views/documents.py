@@ -104,7 +104,8 @@ class DocumentDetailView(DetailView):
         unit = document.unit
         ancestors = unit_ancestors(unit) if unit else []
         base_url = request_base_url(self.request)
-        url = self.request.build_absolute_uri(document.get_absolute_url())
+        path = presentation.record_url("catalogue:document-detail")(document.pk, document.slug)
+        url = self.request.build_absolute_uri(path)
         location = presentation.location_label(unit, ancestors)
         footnotes = list(document.footnotes.all())
         body = presentation.render_body(document.text, [f.number for f in footnotes])

@@ -5,6 +5,7 @@ does not depend on how many footnotes, agents or events a document has.
 """
 
 import datetime
+import functools
 import html
 import json
 import re
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from catalogue.formats.dc import creators
@@ -162,6 +165,23 @@ def url_maker(viewname: str):
     return url
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_maker(viewname: str, urlconf, prefix):
+    return url_maker(viewname)
+
+
+@receiver(setting_changed)
+def _forget_makers(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _cached_maker.cache_clear()
+
+
+def record_url(viewname: str):
+    """``url_maker(viewname)``, made once per URL configuration and script prefix (it
+    reverses once itself: a document page made three of them each time)."""
+    return _cached_maker(viewname, get_urlconf(), get_script_prefix())
+
+
 def _url(obj) -> str:
     return getattr(obj, "url", None) or obj.get_absolute_url()
 
@@ -172,12 +192,12 @@ def attach_urls(*, unit, ancestors, agents, documents) -> None:
     unit, repository and agents)."""
     if unit is not None:
         unit.repository.url = unit.repository.get_absolute_url()
-        unit_url = url_maker("catalogue:unit-detail")
+        unit_url = record_url("catalogue:unit-detail")
         for node in [*ancestors, unit]:
             node.url = unit_url(node.pk, node.slug)
-    agent_url = url_maker("catalogue:agent-detail")
+    agent_url = record_url("catalogue:agent-detail")
     for agent in agents:
         agent.url = agent_url(agent.pk, agent.slug)
-    document_url = url_maker("catalogue:document-detail")
+    document_url = record_url("catalogue:document-detail")
     for document in documents:
         document.url = document_url(document.pk, document.slug)
