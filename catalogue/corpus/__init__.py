@@ -14,11 +14,10 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from django.db import transaction
-
-from . import load, pipeline
+from . import load, pipeline, staging
 from .authorities import build_authorities
 from .plan import DocumentPlanner, PlannedDocument
 from .text import file_name, render_text
@@ -126,7 +125,14 @@ def generate_corpus(
     if text_dir is not None:
         text_dir.mkdir(parents=True, exist_ok=True)
     fresh = not Document.objects.exists()
-    with load.sqlite_load_settings(fresh=fresh), transaction.atomic():
+    if parallel is None:
+        parallel = documents >= pipeline.MIN_PARALLEL_DOCUMENTS
+    worker = parallel and pipeline.can_fork()
+    with (
+        load.sqlite_load_settings(fresh=fresh),
+        staging.scratch_databases(LOADED_TABLES, staging.available(worker)) as scratch,
+        staging.load_transaction(scratch),
+    ):
         load.postgres_load_settings()
         prefix = f"corpus:{seed}:"
         if Document.objects.filter(identity_key__startswith=prefix).exists():
@@ -142,10 +148,9 @@ def generate_corpus(
         writer = CorpusWriter(lookups, text_paths=text_dir is not None)
         writer.reserve_document_ids(documents)
         writer.reserve_event_ids()
-        if parallel is None:
-            parallel = documents >= pipeline.MIN_PARALLEL_DOCUMENTS
-        worker = parallel and pipeline.can_fork()
         produce = pipeline.batches_from_worker if worker else _batches_in_process
+        if scratch:
+            produce = partial(pipeline.batches_from_worker, scratch=scratch)
         with load.derived_tables_suspended() as index_installed:
             with (
                 load.postgres_foreign_keys_checked_once(LOADED_TABLES),

@@ -203,7 +203,9 @@ def deferred_indexes(tables: list[str], *, stored_before: dict[str, str] | None 
 
 
 def _columns_stored_before(cursor, table: str, column: str) -> set[str]:
-    cursor.execute(f"PRAGMA table_info({connection.ops.quote_name(table)})")
+    # main.: an unqualified table_info takes a read lock on every attached database
+    # (the staged load's scratch files) until the transaction ends.
+    cursor.execute(f"PRAGMA main.table_info({connection.ops.quote_name(table)})")
     names = [row[1] for row in cursor.fetchall()]
     return set(names[: names.index(column)])
 

@@ -19,10 +19,13 @@ import pickle
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import staging
 from .plan import PlannedDocument
+from .staging import ScratchFile, StagedBatch
 from .text import file_name, render_text
 
 if TYPE_CHECKING:  # the writer needs Django's models; planning alone does not
@@ -97,14 +100,19 @@ def batches_from_worker(
     batch_size: int,
     text_dir: Path | None,
     total: int | None = None,
+    scratch: list[ScratchFile] | None = None,
 ):
     """Yield an iterator of the batches ``build_batches`` would give, built in a forked
-    worker. On any exception here the worker is stopped and reaped."""
+    worker. On any exception here the worker is stopped and reaped.
+
+    ``scratch`` (SQLite, attached by ``staging.scratch_databases``): the worker writes
+    the rows into these files, one batch per file, and sends ``StagedBatch`` notes
+    instead of the rows; ``total`` is then required."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(
         target=_work,
-        args=(sender, stream, writer, batch_size, text_dir, total),
+        args=(sender, stream, writer, batch_size, text_dir, total, scratch),
         name="corpus-planner",
         daemon=True,
     )
@@ -136,19 +144,22 @@ def _receive(receiver, worker) -> Iterator[BatchRows]:
         yield payload
 
 
-def _work(sender, stream, writer, batch_size, text_dir, total) -> None:
+def _work(sender, stream, writer, batch_size, text_dir, total, scratch) -> None:
     # Rows hold no reference cycles; the collector's passes over the inherited heap
     # cost CPU and copy the parent's pages (copy-on-write) for nothing.
     gc.disable()
     try:
-        batches = build_batches(
-            stream,
-            writer,
-            batch_size=batch_size,
-            text_dir=text_dir,
-            first_batch=FIRST_BATCH,
-            total=total,
-        )
+        if scratch:
+            batches = _staged_batches(stream, writer, batch_size, text_dir, total, scratch)
+        else:
+            batches = build_batches(
+                stream,
+                writer,
+                batch_size=batch_size,
+                text_dir=text_dir,
+                first_batch=FIRST_BATCH,
+                total=total,
+            )
         for rows in batches:
             sender.send_bytes(pickle.dumps(("rows", rows), protocol=pickle.HIGHEST_PROTOCOL))
         sender.send_bytes(pickle.dumps(("done", None)))
@@ -159,6 +170,19 @@ def _work(sender, stream, writer, batch_size, text_dir, total) -> None:
             sender.send_bytes(pickle.dumps(("error", traceback.format_exc())))
     finally:
         sender.close()
+
+
+def _staged_batches(stream, writer, batch_size, text_dir, total, scratch) -> Iterator[StagedBatch]:
+    """Each scratch file receives one batch (sized by ``staging.batch_sizes``), built
+    ``batch_size`` documents at a time so the worker's memory stays bounded."""
+    stream = iter(stream)
+    for file, size in zip(scratch, staging.batch_sizes(total, len(scratch)), strict=False):
+        staged = StagedBatch(file, 0)
+        with staging.staging_into(file) as db:
+            part = islice(stream, size)
+            for rows in build_batches(part, writer, batch_size=batch_size, text_dir=text_dir):
+                writer.stage(db, rows, staged)
+        yield staged
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from catalogue.models import (
 )
 
 from ..plan import PlannedDocument
+from ..staging import StagedBatch, copy_into_catalogue
 from ..text import file_name, render_text_and_body_start
 from .authorities import Lookups
 from .sink import RowSink, reserve_ids
@@ -166,6 +167,8 @@ EVENT_COLUMNS = [
     "publication_id",
 ]
 
+EVENT_AGENT_COLUMNS = ["event_id", "agent_id", "role"]
+
 
 class CorpusWriter:
     """Turns batches of planned documents into rows (``build``, no database access, so
@@ -245,6 +248,22 @@ class CorpusWriter:
             else:
                 table = target._meta.db_table
             self.tables[key] = (table, columns)
+        # Every table a batch fills, parents first, with its columns: what a staged
+        # batch is written into and copied from.
+        self.loaded: dict[str, tuple[str, list[str]]] = {
+            "documents": (meta.db_table, self.document_columns),
+            **self.tables,
+            "events": (ProvenanceEvent._meta.db_table, EVENT_COLUMNS),
+            "event_agents": (EventAgent._meta.db_table, EVENT_AGENT_COLUMNS),
+        }
+        self.staged_tables = list(self.loaded.values())
+        self.stage_statements: dict[str, str] = {}
+        if self.sqlite:
+            for key, (table, columns) in self.loaded.items():
+                names = ", ".join(f'"{c}"' for c in columns)
+                values = self.document_values if key == "documents" else None
+                values = values or ", ".join(["?"] * len(columns))
+                self.stage_statements[key] = f'INSERT INTO "{table}" ({names}) VALUES ({values})'
 
     def reserve_document_ids(self, n: int) -> None:
         self.document_ids = reserve_ids(Document, n)
@@ -439,9 +458,26 @@ class CorpusWriter:
             "event_agents": event_agents,
         }
 
+    def stage(self, db, rows: BatchRows, staged: StagedBatch) -> None:
+        """The worker's side of a staged load (SQLite): append a batch's rows to a
+        scratch file (``db``, a plain sqlite3 connection) and note them in ``staged``."""
+        for key, table_rows in rows.tables.items():
+            if table_rows:
+                db.executemany(self.stage_statements[key], table_rows)
+            staged.counts[key] = staged.counts.get(key, 0) + len(table_rows)
+        staged.documents += rows.documents
+        staged.ids.extend(map(itemgetter(0), rows.tables["documents"]))
+        staged.files_written += rows.files_written
+
     # -- inserting (this process's connection) ----------------------------------------
 
-    def insert(self, rows: BatchRows) -> None:
+    def insert(self, rows: BatchRows | StagedBatch) -> None:
+        if isinstance(rows, StagedBatch):
+            copy_into_catalogue(rows.scratch, self.staged_tables)
+            self.written_ids.extend(rows.ids)
+            for key, count in rows.counts.items():
+                self.counts[key] += count
+            return
         tables = rows.tables
         docs = tables["documents"]
         self.sink.insert(Document, self.document_columns, docs, values=self.document_values)
@@ -454,7 +490,7 @@ class CorpusWriter:
             events = [(pk, *row) for pk, row in zip(event_ids, events, strict=True)]
             event_agents = [(event_ids[i], agent, role) for i, agent, role in event_agents]
         self.sink.insert(ProvenanceEvent, EVENT_COLUMNS, events)
-        self.sink.insert(EventAgent, ["event_id", "agent_id", "role"], event_agents)
+        self.sink.insert(EventAgent, EVENT_AGENT_COLUMNS, event_agents)
         self.counts["documents"] += len(docs)
         for key, table_rows in tables.items():
             if key != "documents":

@@ -1,0 +1,101 @@
+"""Staged loads (SQLite): the planning worker writes each batch into a scratch file and
+the inserting process copies it with INSERT … SELECT. Same rows as a direct load; the
+scratch files go away whatever the end; nothing of a failed load stays."""
+
+import tempfile
+
+import pytest
+from django.db import connection, transaction
+
+from catalogue.corpus import generate_corpus, plan_corpus, staging
+from catalogue.models import Agent, Citation, Document, DocumentAgent, Footnote, ProvenanceEvent
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite only: PostgreSQL loads with COPY"
+)
+
+
+def _rows(model):
+    columns = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.attname not in ("created_at", "updated_at")
+    ]
+    return list(model.objects.order_by("pk").values_list(*columns))
+
+
+@pytest.fixture
+def scratch_root(tmp_path, monkeypatch):
+    """Scratch files go under tmp_path, so a test can see what is left behind."""
+    root = tmp_path / "tmp"
+    root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    return root
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root):
+    from catalogue.models import EventAgent
+
+    models = [Document, Footnote, DocumentAgent, ProvenanceEvent, EventAgent, Citation]
+    generate_corpus(documents=150, seed=41, parallel=False, batch_size=40)
+    direct = {m: _rows(m) for m in models}
+    for model in reversed(models):
+        model.objects.all().delete()
+    assert staging.available(True) >= 2  # not inside a transaction: the worker stages
+    result = generate_corpus(documents=150, seed=41, parallel=True, batch_size=40)
+    staged = {m: _rows(m) for m in models}
+    # Same documents, ids shifted past the deleted run's; same children per document.
+    assert [r[1:] for r in staged[Document]] == [r[1:] for r in direct[Document]]
+    shift = staged[Document][0][0] - direct[Document][0][0]
+    assert shift > 0
+    for model in models[1:]:
+        assert len(staged[model]) == len(direct[model]) > 0
+    for model in (Footnote, DocumentAgent, Citation):
+        assert [(r[1] - shift, *r[2:]) for r in staged[model]] == [r[1:] for r in direct[model]]
+    assert result.rows["footnotes"] == len(staged[Footnote])
+    assert result.documents == 150 == Document.objects.count()
+    assert not list(scratch_root.iterdir())  # scratch files removed
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        assert not [r for r in cursor.fetchall() if r[1] not in ("main", "temp")]  # detached
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_staged_load_leaves_no_rows_and_no_scratch_files(tmp_path, scratch_root):
+    from catalogue.corpus.pipeline import WorkerError
+    from catalogue.corpus.text import file_name
+
+    _auth, stream = plan_corpus(60, 23)
+    blocked = list(stream)[49]
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / file_name(blocked)).mkdir()  # the worker fails on the 50th text file
+    agents = Agent.objects.count()
+    with pytest.raises(WorkerError, match="IsADirectoryError"):
+        generate_corpus(documents=60, seed=23, text_dir=texts, parallel=True, batch_size=10)
+    assert Document.objects.count() == Footnote.objects.count() == 0
+    assert Agent.objects.count() == agents
+    assert not list(scratch_root.iterdir())
+    generate_corpus(documents=30, seed=24, parallel=True)
+    assert Document.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_no_staging_inside_a_callers_transaction():
+    # SQLite cannot attach a file inside a transaction: the rows travel pickled.
+    assert transaction.get_connection().in_atomic_block
+    assert staging.available(True) == 0
+    assert staging.available(False) == 0
+
+
+@pytest.mark.parametrize("total", [1, 5, 10, 11, 4000, 20000, 100001])
+@pytest.mark.parametrize("files", [2, 9, 10])
+def test_batch_sizes_fit_the_files_and_are_small_at_both_ends(total, files):
+    sizes = staging.batch_sizes(total, files)
+    assert sum(sizes) == total
+    assert 1 <= len(sizes) <= files
+    assert min(sizes) >= 1
+    if total >= 1000 and files == 10:
+        assert sizes[0] == sizes[-1] == min(sizes)
+        assert max(sizes) >= 6 * sizes[0]
