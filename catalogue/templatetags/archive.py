@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from catalogue.views.presentation import url_maker
+from catalogue.views.presentation import choice_label, url_maker
 
 register = template.Library()
 
@@ -249,12 +249,12 @@ def provenance_items(context, events, linked_agents):
         else:
             when = "Date not recorded"
         if event.date_certainty != "certain":
-            when += f" ({lower(event.get_date_certainty_display())})"
+            when += f" ({lower(choice_label(event, 'date_certainty'))})"
         if event.place:
             when += f" · {show(event.place)}"
         parts = [
             f'\n          <li class="event event-{show(event.event_type)}">{_EVENT_GAP}'
-            f'<h3 class="event-title">{show(event.get_event_type_display())}</h3>{_EVENT_GAP}'
+            f'<h3 class="event-title">{show(choice_label(event, "event_type"))}</h3>{_EVENT_GAP}'
             f'<p class="event-when">{when}</p>{_EVENT_GAP}'
         ]
         if event.description:
@@ -269,7 +269,7 @@ def provenance_items(context, events, linked_agents):
                 if link.agent_id in linked_agents:
                     name = f'<a href="{show(getattr(agent, "url", ""))}">{name}</a>'
                 if link.role:
-                    name += f" ({lower(link.get_role_display())})"
+                    name += f" ({lower(choice_label(link, 'role'))})"
                 names.append(name)
             parts.append(f'<p class="event-agents">{", ".join(names)}</p>')
         parts.append(_EVENT_GAP)
@@ -293,3 +293,22 @@ def provenance_items(context, events, linked_agents):
         parts.append("\n          </li>\n          ")
         items.append("".join(parts))
     return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def meta_tags(context, pairs):
+    """``<meta name=… content=…>`` for each (name, content) pair, as the loop it
+    replaces rendered them (tests/views/test_document_events_tag.py compares the two):
+    a document page has ~25."""
+    escape = conditional_escape if context.autoescape else str
+
+    def show(value):
+        if isinstance(value, str):
+            return escape(value)
+        return render_value_in_context(value, context)
+
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<meta name="{show(name)}" content="{show(content)}">\n  ' for name, content in pairs
+        )
+    )

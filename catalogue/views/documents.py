@@ -113,7 +113,7 @@ class DocumentDetailView(DetailView):
         linked_agents = set()
         for role in document.agent_roles.all():
             linked_agents.add(role.agent_id)
-            roles.setdefault(role.get_role_display(), []).append(role)
+            roles.setdefault(presentation.choice_label(role, "role"), []).append(role)
         events = list(document.events.all())
         related = [
             relation

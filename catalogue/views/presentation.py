@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 
 from catalogue.formats.dc import creators
@@ -180,6 +182,19 @@ def record_url(viewname: str):
     """``url_maker(viewname)``, made once per URL configuration and script prefix (it
     reverses once itself: a document page made three of them each time)."""
     return _cached_maker(viewname, get_urlconf(), get_script_prefix())
+
+
+@functools.cache
+def _choice_labels(model, name: str) -> dict:
+    return dict(make_hashable(model._meta.get_field(name).flatchoices))
+
+
+def choice_label(obj, name: str) -> str:
+    """``obj.get_<name>_display()``, with the field's choices made a dict once rather
+    than on every call (a document page asks ~20 times)."""
+    value = getattr(obj, name)
+    label = _choice_labels(type(obj), name).get(make_hashable(value), value)
+    return force_str(label, strings_only=True)
 
 
 def _url(obj) -> str:

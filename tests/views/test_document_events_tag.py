@@ -1,5 +1,6 @@
-"""The document page's provenance events: the ``provenance_items`` tag renders what
-the template loop it replaced rendered, escaped the same way."""
+"""The document page's provenance events and meta tags: the ``provenance_items`` and
+``meta_tags`` tags render what the template loops they replaced rendered, escaped the
+same way; ``choice_label`` is ``get_FOO_display``."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.db.models import Prefetch
 from django.template import Context, Template
 
 from catalogue.models import DateCertainty, EventAgent, ProvenanceEvent
+from catalogue.views.presentation import choice_label
 from tests.factories import (
     AgentFactory,
     DocumentFactory,
@@ -104,3 +106,41 @@ def test_provenance_items_render_as_the_template_loop(events):
 def test_no_events_no_items(db):
     context = {"events": [], "linked_agents": set()}
     assert NEW_TAG.render(Context(context)) == OLD_LOOP.render(Context(context))
+
+
+OLD_META_LOOP = Template(
+    "{% load archive %}"
+    "  {% for name, content in dublin_core %}"
+    '<meta name="{{ name }}" content="{{ content }}">\n'
+    "  {% endfor %}\n"
+)
+NEW_META_TAG = Template("{% load archive %}  {% meta_tags dublin_core %}\n")
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [],
+        [("DC.title", "Letter <to> “Khrushchev” & co"), ("DC.date", "1962-10-27")],
+        [("citation_author", 'Rusk "Dean"'), ("DC.language", "en"), ("n", 5)],
+    ],
+)
+def test_meta_tags_render_as_the_template_loop(pairs):
+    context = {"dublin_core": pairs}
+    old = OLD_META_LOOP.render(Context(context))
+    assert NEW_META_TAG.render(Context(context)) == old
+    assert "<to>" not in old and '"Dean"' not in old
+    raw = OLD_META_LOOP.render(Context(context, autoescape=False))
+    assert NEW_META_TAG.render(Context(context, autoescape=False)) == raw
+
+
+def test_choice_label_is_get_display(db):
+    event = EventFactory()
+    link = EventAgent.objects.create(event=event, agent=AgentFactory(), role="")
+    for value in [*DateCertainty.values, "unheard-of"]:
+        event.date_certainty = value
+        assert choice_label(event, "date_certainty") == event.get_date_certainty_display()
+    for value in ["", "drafter", "cleared", "nonsense"]:
+        link.role = value
+        assert choice_label(link, "role") == link.get_role_display()
+    assert choice_label(link, "role") == "nonsense"
