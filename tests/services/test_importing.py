@@ -264,30 +264,34 @@ def test_gc_threshold_is_raised_during_a_run_and_restored_after(monkeypatch):
     assert gc.get_threshold() == before
 
 
-def test_sqlite_page_cache_is_enlarged_only_while_importing(monkeypatch):
+def test_sqlite_page_cache_and_checkpoints_are_set_only_while_importing(monkeypatch):
     from django.db import connection
 
     if connection.vendor != "sqlite":
         pytest.skip("SQLite page cache")
 
-    def cache_size():
+    def pragmas():
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
-            return cursor.fetchone()[0]
+            cache = cursor.fetchone()[0]
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return cache, cursor.fetchone()[0]
 
-    before = cache_size()
+    before = pragmas()
     seen = []
     real = importing.catalogue_documents
 
     def spy(*args, **kwargs):
-        seen.append(cache_size())
+        seen.append(pragmas())
         return real(*args, **kwargs)
 
     monkeypatch.setattr(importing, "catalogue_documents", spy)
     summary = run_import(seeds())
     assert summary.count("created") == 2
-    assert seen and set(seen) == {-importing.IMPORT_SQLITE_CACHE_KIB}
-    assert cache_size() == before != -importing.IMPORT_SQLITE_CACHE_KIB
+    during = (-importing.IMPORT_SQLITE_CACHE_KIB, importing.IMPORT_SQLITE_WAL_PAGES)
+    assert seen and set(seen) == {during}
+    assert pragmas() == before
+    assert before[0] != during[0] and before[1] != during[1]
 
 
 def test_discover_names_each_file_once_through_links_and_relative_paths(tmp_path):
