@@ -161,8 +161,12 @@ def test_no_dropped_index_is_left_in_the_database():
             cursor.execute("SELECT indexname FROM pg_indexes")
         existing = {row[0] for row in cursor.fetchall()}
     assert names and not names & existing
-    # ...and the composite indexes that took over are there.
+    # ...the composite indexes that took over are there, and so are the three whose
+    # order the search index's concatenated agents, notes and names follow.
     assert {
+        "catalogue_documentagent_document_id_18a27e0d",
+        "catalogue_footnote_document_id_ea38cdb2",
+        "catalogue_agentname_agent_id_04dbee72",
         "document_unit_status",
         "document_type_status",
         "document_class_status",

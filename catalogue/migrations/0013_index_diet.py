@@ -7,9 +7,11 @@ fewer index entries per document (session 4)"). Dropped here:
 
 * single-column indexes that are the leading column of another index of the same table
   (``document.status``, ``doc_type``, ``classification``, ``unit``; ``documentagent
-  .document``, ``.agent``; ``footnote.document``; ``eventagent.event``; ``agentname
-  .agent``; ``citation.publication``): the composite index serves every lookup they
-  did, joins and the ON DELETE checks included;
+  .agent``; ``eventagent.event``; ``citation.publication``): the composite index serves
+  every lookup they did, joins and the ON DELETE checks included. Kept although led by a
+  unique index: ``documentagent.document``, ``footnote.document`` and ``agentname
+  .agent``, because the search index concatenates a document's agents and notes (and an
+  agent's names) in the order these read them, and that text shows in snippets;
 * indexes no query reads: ``document.slug`` (pages are found by pk), ``document
   .message_number`` (only ever searched with ``icontains``), ``documentagent.role`` and
   ``citation.kind`` (never a filter without the agent or the publication);
@@ -29,10 +31,6 @@ from django.db import migrations, models
 
 # (name, the statement that re-creates it)
 INDEXES = [
-    (
-        "catalogue_agentname_agent_id_04dbee72",
-        'CREATE INDEX "catalogue_agentname_agent_id_04dbee72" ON "catalogue_agentname" ("agent_id")',
-    ),
     (
         "catalogue_citation_kind_9c2d48df",
         'CREATE INDEX "catalogue_citation_kind_9c2d48df" ON "catalogue_citation" ("kind")',
@@ -70,20 +68,12 @@ INDEXES = [
         'CREATE INDEX "catalogue_documentagent_agent_id_da273a73" ON "catalogue_documentagent" ("agent_id")',
     ),
     (
-        "catalogue_documentagent_document_id_18a27e0d",
-        'CREATE INDEX "catalogue_documentagent_document_id_18a27e0d" ON "catalogue_documentagent" ("document_id")',
-    ),
-    (
         "catalogue_documentagent_role_cfe8a3e7",
         'CREATE INDEX "catalogue_documentagent_role_cfe8a3e7" ON "catalogue_documentagent" ("role")',
     ),
     (
         "catalogue_eventagent_event_id_a6387577",
         'CREATE INDEX "catalogue_eventagent_event_id_a6387577" ON "catalogue_eventagent" ("event_id")',
-    ),
-    (
-        "catalogue_footnote_document_id_ea38cdb2",
-        'CREATE INDEX "catalogue_footnote_document_id_ea38cdb2" ON "catalogue_footnote" ("document_id")',
     ),
     (
         "catalogue_historicalagent_history_channel_b876d4ff",
@@ -333,16 +323,6 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="agentname",
-                    name="agent",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="names",
-                        to="catalogue.agent",
-                    ),
-                ),
-                migrations.AlterField(
                     model_name="citation",
                     name="kind",
                     field=models.CharField(
@@ -439,16 +419,6 @@ class Migration(migrations.Migration):
                 ),
                 migrations.AlterField(
                     model_name="documentagent",
-                    name="document",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="agent_roles",
-                        to="catalogue.document",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="documentagent",
                     name="role",
                     field=models.CharField(
                         choices=[
@@ -475,16 +445,6 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="event_agents",
                         to="catalogue.provenanceevent",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="footnote",
-                    name="document",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="footnotes",
-                        to="catalogue.document",
                     ),
                 ),
                 migrations.AlterField(

@@ -87,12 +87,9 @@ class NameType(models.TextChoices):
 class AgentName(models.Model):
     """One form under which an agent appears; the importer's lookup table."""
 
-    agent = models.ForeignKey(
-        Agent,
-        on_delete=models.CASCADE,
-        related_name="names",
-        db_index=False,  # agentname_unique_form leads with it
-    )
+    # Its own index kept although agentname_unique_form leads with it: the agents' search
+    # index concatenates an agent's names in the order this index reads them.
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(max_length=255)
     normalised = models.CharField(max_length=255, editable=False, db_index=True)
     name_type = models.CharField(max_length=20, choices=NameType.choices, default=NameType.VARIANT)

@@ -302,12 +302,9 @@ class FootnoteKind(models.TextChoices):
 class Footnote(models.Model):
     """A numbered editorial footnote, attached to a place in the document's text."""
 
-    document = models.ForeignKey(
-        Document,
-        on_delete=models.CASCADE,
-        related_name="footnotes",
-        db_index=False,  # footnote_unique_number leads with it
-    )
+    # Its own index kept although footnote_unique_number leads with it: the search index
+    # concatenates a document's notes in the order this index reads them.
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="footnotes")
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=FootnoteKind.choices, default=FootnoteKind.NOTE)

@@ -23,14 +23,13 @@ class AgentRole(models.TextChoices):
 class DocumentAgent(models.Model):
     """An agent's part in a document, with the office they held then, as the text says."""
 
-    # Indexed through the unique (document, agent, role) and (agent, role) indexes only:
-    # every read by agent or by role names the agent.
+    # Its own index kept although the unique (document, agent, role) one leads with it:
+    # the search index concatenates a document's agents in the order this index reads
+    # them (insertion order), and that text shows in snippets.
     document = models.ForeignKey(
-        "catalogue.Document",
-        on_delete=models.CASCADE,
-        related_name="agent_roles",
-        db_index=False,
+        "catalogue.Document", on_delete=models.CASCADE, related_name="agent_roles"
     )
+    # Not indexed alone: every read by agent (or by role) uses (agent, role).
     agent = models.ForeignKey(
         "catalogue.Agent", on_delete=models.PROTECT, related_name="document_roles", db_index=False
     )
