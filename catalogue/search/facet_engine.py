@@ -217,10 +217,12 @@ class FacetEngine:
             where, column_params = self._where()
             columns = f"{narrow}, CASE WHEN {where} THEN {self._score()} END AS score"
             column_params += self._score_params()
+        # The filter test before the status test: most matches are published, while
+        # most fail the filters, so the text comparison then runs on fewer rows.
         return (
             f"SELECT {columns} FROM {FTS_TABLE} {self._join} {FACETS_TABLE} m "
-            f"ON m.document_id = {FTS_TABLE}.rowid WHERE {match} AND m.status = %s{near}",
-            [*column_params, *params, self.status, *near_params],
+            f"ON m.document_id = {FTS_TABLE}.rowid WHERE {match}{near} AND m.status = %s",
+            [*column_params, *params, *near_params, self.status],
         )
 
     @property

@@ -1,7 +1,7 @@
 """The SQL pieces of the facet engine's one counting statement: the filter test, the
 ``IN`` lists and one grouped branch per facet. Text only; ``facet_engine`` runs it."""
 
-from .facets import ROW_COLUMNS
+from .facets import AGENT_KEYS_TABLE, ROLE_SLOTS, ROW_COLUMNS, facets_pg
 
 # The narrow row's columns the counting statement materialises.
 MATERIALISED = [c.strip() for c in ROW_COLUMNS.split(",") if c.strip() != "status"]
@@ -65,13 +65,14 @@ FACET_SQL = {
         "repository", "repository_id", "catalogue_repository", "slug", "name"
     ),
     "unit": column_branch("unit", "unit_id", "catalogue_archivalunit", "id", "title"),
+    # Grouped by the one-integer agent key, split into agent and role afterwards.
     "agent": (
-        "SELECT 'agent', g.v{text}, t.authorised_name, g.w, g.n FROM ("
-        "SELECT x.agent_id v, x.role w, count(*) n FROM {source} "
-        "{join} catalogue_documentagent x "
-        "ON x.document_id = m.document_id WHERE {where} GROUP BY 1, 2) g "
-        "JOIN catalogue_agent t ON t.id = g.v ORDER BY g.n DESC, t.authorised_name, g.w "
-        "LIMIT {limit}"
+        f"SELECT 'agent', g.v{{text}}, t.authorised_name, g.w, g.n FROM ("
+        f"SELECT k.agent_key / {ROLE_SLOTS} v, {facets_pg.role_of('k.agent_key')} w, k.n FROM ("
+        f"SELECT x.agent_key, count(*) n FROM {{source}} {{join}} {AGENT_KEYS_TABLE} x "
+        f"ON x.document_id = m.document_id WHERE {{where}} GROUP BY 1) k) g "
+        f"JOIN catalogue_agent t ON t.id = g.v ORDER BY g.n DESC, t.authorised_name, g.w "
+        f"LIMIT {{limit}}"
     ),
     "date": (
         "SELECT 'date', m.date{text}, NULL, NULL, count(*) FROM {source} "

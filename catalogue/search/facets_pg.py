@@ -31,7 +31,39 @@ queue only for the instant of the update. Under REPEATABLE READ or SERIALIZABLE 
 of two concurrent committers gets a serialisation error (retry), as before.
 """
 
+from catalogue.models.provenance import AgentRole
+
 FACETS_TABLE = "catalogue_document_facets"
+AGENT_KEYS_TABLE = "catalogue_document_agent_keys"
+# A role's number in an agent key (``agent_id * ROLE_SLOTS + number``), in the roles'
+# text order, so keys sort as (agent, role) do. A role outside the choices gets the last
+# slot (and no name back). The list is in the triggers' text: adding a role changes the
+# shape version, so ``migrate`` rebuilds the keys.
+ROLES = sorted(AgentRole.values)
+ROLE_SLOTS = 16
+assert len(ROLES) < ROLE_SLOTS
+
+
+def agent_key(prefix: str) -> str:
+    """SQL for the agent key of a ``catalogue_documentagent`` row (``NEW.``, ``OLD.``, …)."""
+    numbers = " ".join(f"WHEN '{role}' THEN {i}" for i, role in enumerate(ROLES))
+    return (
+        f"{prefix}agent_id * {ROLE_SLOTS} + CASE {prefix}role {numbers} ELSE {ROLE_SLOTS - 1} END"
+    )
+
+
+def role_of(key: str) -> str:
+    """SQL for the role text of an agent key (the inverse of ``agent_key``)."""
+    names = " ".join(f"WHEN {i} THEN '{role}'" for i, role in enumerate(ROLES))
+    # No ``%``: the statement goes through parameter formatting.
+    return f"CASE {key} - {key} / {ROLE_SLOTS} * {ROLE_SLOTS} {names} END"
+
+
+KEYS = (
+    f"INSERT INTO {AGENT_KEYS_TABLE} (document_id, agent_key) "
+    f"SELECT document_id, {agent_key('')} FROM catalogue_documentagent "
+    "ON CONFLICT DO NOTHING"
+)
 STAMP_TABLE = "catalogue_search_stamp"  # the view readers query
 STAMP_VALUE_TABLE = "catalogue_search_stamp_value"
 # Tables whose rows change what a search matches or how its facets are labelled, or
@@ -91,6 +123,11 @@ INSTALL = [
     f"CREATE INDEX IF NOT EXISTS {FACETS_TABLE}_unit ON {FACETS_TABLE} (unit_id)",
     # A search by date range alone reads its days by this index (as on SQLite).
     f"CREATE INDEX IF NOT EXISTS {FACETS_TABLE}_date ON {FACETS_TABLE} (date)",
+    f"""CREATE TABLE IF NOT EXISTS {AGENT_KEYS_TABLE} (
+        document_id bigint NOT NULL,
+        agent_key bigint NOT NULL,
+        PRIMARY KEY (document_id, agent_key)
+    )""",
     # Before the view: a catalogue_search_stamp *table* (statement triggers bumping it
     # under a lock held to commit); its value only seeds cache keys, so it is dropped.
     f"""DO $$ BEGIN
@@ -119,6 +156,9 @@ INSTALL = [
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
             DELETE FROM {FACETS_TABLE} WHERE document_id = OLD.id;
         END IF;
+        IF TG_OP = 'DELETE' THEN
+            DELETE FROM {AGENT_KEYS_TABLE} WHERE document_id = OLD.id;
+        END IF;
         IF TG_OP IN ('UPDATE', 'INSERT') THEN
             INSERT INTO {FACETS_TABLE} (document_id, status, doc_type_id, classification_id,
                                         repository_id, unit_id, date, time)
@@ -129,6 +169,23 @@ INSTALL = [
                 classification_id = EXCLUDED.classification_id,
                 repository_id = EXCLUDED.repository_id, unit_id = EXCLUDED.unit_id,
                 date = EXCLUDED.date, time = EXCLUDED.time;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION catalogue_facets_on_documentagent() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+            TRUNCATE {AGENT_KEYS_TABLE};
+            RETURN NULL;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            DELETE FROM {AGENT_KEYS_TABLE}
+            WHERE document_id = OLD.document_id AND agent_key = {agent_key("OLD.")};
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            INSERT INTO {AGENT_KEYS_TABLE} (document_id, agent_key)
+            VALUES (NEW.document_id, {agent_key("NEW.")}) ON CONFLICT DO NOTHING;
         END IF;
         RETURN NULL;
     END $$""",
@@ -187,6 +244,18 @@ TRIGGERS = [
         "catalogue_document",
         "AFTER TRUNCATE",
         "FOR EACH STATEMENT EXECUTE FUNCTION catalogue_facets_on_document()",
+    ),
+    (
+        "agent_key",
+        "catalogue_documentagent",
+        "AFTER INSERT OR DELETE OR UPDATE OF document_id, agent_id, role",
+        "FOR EACH ROW EXECUTE FUNCTION catalogue_facets_on_documentagent()",
+    ),
+    (
+        "agent_key_truncate",
+        "catalogue_documentagent",
+        "AFTER TRUNCATE",
+        "FOR EACH STATEMENT EXECUTE FUNCTION catalogue_facets_on_documentagent()",
     ),
     (
         "unit",
