@@ -128,9 +128,13 @@ def generate_corpus(
     if parallel is None:
         parallel = documents >= pipeline.MIN_PARALLEL_DOCUMENTS
     worker = parallel and pipeline.can_fork()
+    # Filled in by ensure_vocabulary / ensure_authorities inside the transaction; the
+    # writer knows its tables and columns before, for the scratch files.
+    lookups = Lookups()
+    writer = CorpusWriter(lookups, text_paths=text_dir is not None)
     with (
         load.sqlite_load_settings(fresh=fresh),
-        staging.scratch_databases(LOADED_TABLES, staging.available(worker)) as scratch,
+        staging.scratch_databases(writer.staged_tables, staging.available(worker)) as scratch,
         staging.load_transaction(scratch),
     ):
         load.postgres_load_settings()
@@ -140,22 +144,18 @@ def generate_corpus(
                 f"The database already holds a corpus generated with seed {seed}; "
                 "use another seed or start from an empty database."
             )
-        lookups = Lookups()
         ensure_vocabulary(lookups)
         # Authorities go in with the search triggers on: a few hundred rows, and the
         # triggers keep any index of agents right for a catalogue that had documents.
         result.rows.update(ensure_authorities(auth, lookups))
-        writer = CorpusWriter(lookups, text_paths=text_dir is not None)
         writer.reserve_document_ids(documents)
         writer.reserve_event_ids()
-        produce = pipeline.batches_from_worker if worker else _batches_in_process
-        if scratch:
-            produce = partial(pipeline.batches_from_worker, scratch=scratch)
         with load.derived_tables_suspended() as index_installed:
             with (
                 load.postgres_foreign_keys_checked_once(LOADED_TABLES),
                 load.deferred_indexes(LOADED_TABLES, stored_before=_live_late_indexes(worker)),
-                produce(
+                # Chosen here, after everything the load does before its rows.
+                _producer(worker, scratch)(
                     stream, writer, batch_size=batch_size, text_dir=text_dir, total=documents
                 ) as batches,
                 pipeline.collector_paused(),
@@ -252,6 +252,12 @@ def _cpu_time() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _producer(worker: bool, scratch: list[staging.ScratchFile]):
+    if scratch and staging.unread(scratch):
+        return partial(pipeline.batches_from_worker, scratch=scratch)
+    return pipeline.batches_from_worker if worker else _batches_in_process
 
 
 @contextmanager

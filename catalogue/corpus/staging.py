@@ -90,23 +90,24 @@ def batch_sizes(total: int, files: int) -> list[int]:
 
 
 @contextmanager
-def scratch_databases(tables: list[str], count: int) -> Iterator[list[ScratchFile]]:
-    """Create ``count`` scratch files holding empty copies of ``tables`` (their
-    ``CREATE TABLE`` as the catalogue stores it, so ``SELECT *`` lines up column for
-    column) and attach them to Django's connection; call outside the load's
-    transaction. Detached and deleted on the way out, on success, error or Ctrl-C."""
+def scratch_databases(
+    tables: list[tuple[str, list[str]]], count: int
+) -> Iterator[list[ScratchFile]]:
+    """Create ``count`` scratch files, each with an empty table per ``(table,
+    columns)`` and attach them to Django's connection; call outside the load's
+    transaction. Detached and deleted on the way out, on success, error or Ctrl-C.
+
+    The scratch tables have no types, keys or constraints: the worker's inserts store
+    values as bound, and the copy into the catalogue applies the catalogue's column
+    types and checks, as a direct insert would."""
     if count < 1:
         yield []
         return
     raw = _raw()
-    definitions = []
-    for table in tables:
-        row = raw.execute(
-            "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", [table]
-        ).fetchone()
-        if row is None:
-            raise LookupError(f"No table {table} in the catalogue to stage rows for.")
-        definitions.append(row[0])
+    definitions = [
+        f"CREATE TABLE {_quote(table)} ({', '.join(_quote(c) for c in columns)})"
+        for table, columns in tables
+    ]
     directory = Path(tempfile.mkdtemp(prefix="corpus-scratch-"))
     files: list[ScratchFile] = []
     try:
@@ -147,6 +148,29 @@ def load_transaction(files: list[ScratchFile]):
         connection.transaction_mode = saved
 
 
+class StagingError(RuntimeError):
+    """A staged batch did not arrive whole in the catalogue; the load rolls back."""
+
+
+def unread(files: list[ScratchFile]) -> bool:
+    """Whether this process still holds no lock on any scratch file: call just before
+    forking the worker. A statement that consults every attached database (e.g. a
+    ``DROP TRIGGER IF EXISTS`` of a trigger the catalogue lacks) takes a read lock on
+    each until the commit and freezes this connection's view of them while empty; the
+    load then goes the pickled way. SQLite tracks a process's locks per file, so a
+    second connection here sees them at once."""
+    for scratch in files:
+        probe = sqlite3.connect(scratch.path, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN EXCLUSIVE")
+            probe.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            probe.close()
+    return True
+
+
 @contextmanager
 def _open(path: Path):
     """A throwaway connection to a scratch file: no journal, no fsync. (Its locks stay
@@ -170,19 +194,25 @@ def staging_into(scratch: ScratchFile):
         db.execute("COMMIT")
 
 
-def copy_into_catalogue(scratch: ScratchFile, tables: list[tuple[str, list[str]]]) -> None:
+def copy_into_catalogue(staged: StagedBatch, tables: dict[str, tuple[str, list[str]]]) -> None:
     """The inserting process's side: each table's rows in one statement, in the order
     the worker wrote them (rowid order), so rows the catalogue numbers get the ids a
     direct insert would have given them. Foreign keys are checked as for any insert
-    (the catalogue's tables carry them), and the deferred indexes stay deferred."""
+    (the catalogue's tables carry them), and the deferred indexes stay deferred. Each
+    table's count must be the worker's, or the load stops."""
     raw = _raw()
-    schema = _quote(scratch.schema)
-    for table, columns in tables:
+    schema = _quote(staged.scratch.schema)
+    for key, (table, columns) in tables.items():
         names = ", ".join(_quote(c) for c in columns)
-        raw.execute(
+        copied = raw.execute(
             f"INSERT INTO main.{_quote(table)} ({names}) "
             f"SELECT {names} FROM {schema}.{_quote(table)} ORDER BY rowid"
-        )
+        ).rowcount
+        if copied != staged.counts.get(key, 0):
+            raise StagingError(
+                f"{staged.scratch.path.name}: {copied} rows of {table} copied, the worker "
+                f"wrote {staged.counts.get(key, 0)}."
+            )
 
 
 def _raw():

@@ -99,3 +99,18 @@ def test_batch_sizes_fit_the_files_and_are_small_at_both_ends(total, files):
     if total >= 1000 and files == 10:
         assert sizes[0] == sizes[-1] == min(sizes)
         assert max(sizes) >= 6 * sizes[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scratch_file_read_early_is_noticed(scratch_root):
+    # A statement that consults every attached database (IF EXISTS of something the
+    # catalogue lacks) read-locks the scratch files for the rest of the transaction:
+    # the load must then not stage (the worker could not write them).
+    with staging.scratch_databases([("t", ["a"])], 2) as files:
+        assert staging.unread(files)
+        with staging.load_transaction(files), connection.cursor() as cursor:
+            assert staging.unread(files)  # the transaction alone reads nothing
+            cursor.execute("DROP TRIGGER IF EXISTS corpus_no_such_trigger")
+            assert not staging.unread(files)
+        assert staging.unread(files)
+    assert not list(scratch_root.iterdir())

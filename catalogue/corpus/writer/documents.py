@@ -473,7 +473,7 @@ class CorpusWriter:
 
     def insert(self, rows: BatchRows | StagedBatch) -> None:
         if isinstance(rows, StagedBatch):
-            copy_into_catalogue(rows.scratch, self.staged_tables)
+            copy_into_catalogue(rows, self.loaded)
             self.written_ids.extend(rows.ids)
             for key, count in rows.counts.items():
                 self.counts[key] += count
