@@ -47,11 +47,13 @@ class ScratchFile:
 @dataclass
 class StagedBatch:
     """What the worker says about a batch it wrote into ``scratch``: the rows stay on
-    disk, the message carries counts and the documents' ids."""
+    disk, the message carries counts, the documents' ids and the rows of any table
+    not staged (``tables``)."""
 
     scratch: ScratchFile
     documents: int
     counts: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, list[tuple]] = field(default_factory=dict)
     ids: list[int] = field(default_factory=list)
     files_written: int = 0
 
@@ -194,19 +196,22 @@ def staging_into(scratch: ScratchFile):
         db.execute("COMMIT")
 
 
-def copy_into_catalogue(staged: StagedBatch, tables: dict[str, tuple[str, list[str]]]) -> None:
-    """The inserting process's side: each table's rows in one statement, in the order
+def copy_into_catalogue(
+    staged: StagedBatch, tables: dict[str, tuple[str, list[str], list[str]]]
+) -> None:
+    """The inserting process's side: each table's rows in one statement (``tables``:
+    key: table, its columns, what to select for them), in the order
     the worker wrote them (rowid order), so rows the catalogue numbers get the ids a
     direct insert would have given them. Foreign keys are checked as for any insert
     (the catalogue's tables carry them), and the deferred indexes stay deferred. Each
     table's count must be the worker's, or the load stops."""
     raw = _raw()
     schema = _quote(staged.scratch.schema)
-    for key, (table, columns) in tables.items():
+    for key, (table, columns, selected) in tables.items():
         names = ", ".join(_quote(c) for c in columns)
         copied = raw.execute(
             f"INSERT INTO main.{_quote(table)} ({names}) "
-            f"SELECT {names} FROM {schema}.{_quote(table)} ORDER BY rowid"
+            f"SELECT {', '.join(selected)} FROM {schema}.{_quote(table)} ORDER BY rowid"
         ).rowcount
         if copied != staged.counts.get(key, 0):
             raise StagingError(
