@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from catalogue.corpus import generate_corpus, plan_corpus, staging
 from catalogue.models import Agent, Citation, Document, DocumentAgent, Footnote, ProvenanceEvent
 
-pytestmark = pytest.mark.skipif(
+sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite only: PostgreSQL loads with COPY"
 )
 
@@ -33,6 +33,7 @@ def scratch_root(tmp_path, monkeypatch):
     return root
 
 
+@sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root):
     from catalogue.models import EventAgent
@@ -61,6 +62,7 @@ def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root):
         assert not [r for r in cursor.fetchall() if r[1] not in ("main", "temp")]  # detached
 
 
+@sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_failed_staged_load_leaves_no_rows_and_no_scratch_files(tmp_path, scratch_root):
     from catalogue.corpus.pipeline import WorkerError
@@ -81,6 +83,7 @@ def test_failed_staged_load_leaves_no_rows_and_no_scratch_files(tmp_path, scratc
     assert Document.objects.count() == 30
 
 
+@sqlite_only
 @pytest.mark.django_db
 def test_no_staging_inside_a_callers_transaction():
     # SQLite cannot attach a file inside a transaction: the rows travel pickled.
@@ -101,6 +104,7 @@ def test_batch_sizes_fit_the_files_and_are_small_at_both_ends(total, files):
         assert max(sizes) >= 6 * sizes[0]
 
 
+@sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_a_scratch_file_read_early_is_noticed(scratch_root):
     # A statement that consults every attached database (IF EXISTS of something the
