@@ -10,6 +10,11 @@ with the same lifecycle: ``pre_migrate`` drops the triggers, ``post_migrate`` re
 them and rebuilds the rows when the table's shape changed, a migration may have written
 rows, or the row counts disagree (``install.py``).
 
+``catalogue_document_agent_keys`` holds one integer per (document, agent, role), kept by
+triggers on ``catalogue_documentagent``: the agent facet groups that one integer instead of
+an (agent id, role text) pair, which SQLite's sorter took about twice as long over; the
+key splits back into agent and role after grouping (``facets_pg.agent_key``/``role_of``).
+
 The engine that reads them is ``facet_engine.py``.
 
 ``catalogue_search_stamp`` holds a value that every write to a table the counts depend

@@ -122,3 +122,26 @@ def test_rebuild_writes_what_the_triggers_keep():
         cursor.execute(f"DELETE FROM {facets.AGENT_KEYS_TABLE}")
     facets.rebuild(connection)
     assert stored_keys() == kept
+
+
+def test_agent_facet_after_writes_equals_the_general_path():
+    from django.core.cache import cache
+
+    from tests.search.test_facet_engine import facet_counts, make
+
+    docs = [DocumentFactory(text=f"quarantine report {i}") for i in range(6)]
+    agents = [AgentFactory() for _ in range(3)]
+    roles = [AgentRole.SENDER, AgentRole.RECIPIENT, AgentRole.MENTIONED]
+    for i, doc in enumerate(docs):
+        for j in range(1 + i % 3):
+            DocumentAgentFactory(document=doc, agent=agents[(i + j) % 3], role=roles[j])
+    DocumentAgent.objects.filter(agent=agents[2]).update(role=AgentRole.SPEAKER)
+    merge_agents(survivor=agents[0], loser=agents[1], user=SuperuserFactory())
+    assert_in_step()
+    for state in ["q=quarantine&sort=relevance", "q=&sort=date", f"q=&agent={agents[0].pk}"]:
+        cache.clear()
+        fast, general = make(state), make(state, engine=False)
+        assert fast.engine() is not None
+        counted = facet_counts(fast)["agent"]
+        assert counted == facet_counts(general)["agent"], state
+        assert counted, state
