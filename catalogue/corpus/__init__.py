@@ -90,7 +90,8 @@ def generate_corpus(
 
     ``parallel``: plan in a forked worker while this process inserts (default: from
     ``pipeline.MIN_PARALLEL_DOCUMENTS`` documents on); the rows are the same either way.
-    CPU figures include the worker's."""
+    On SQLite, unless called inside a transaction, the worker stages its batches in
+    scratch files in the temp dir (``staging``). CPU figures include the worker's."""
     if documents < 1:
         raise CorpusError("--documents must be at least 1.")
     if not 0.0 <= publish_ratio <= 1.0:

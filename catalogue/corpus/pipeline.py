@@ -9,6 +9,10 @@ leaves with ``os._exit`` (multiprocessing's fork start), so the connection is no
 closed under the parent. Batches arrive in plan order over one pipe, so the corpus is
 the same whatever the timing. The pipe holds one message: the worker builds batch k+1
 while batch k is inserted, and waits there, which bounds memory to about two batches.
+
+On SQLite outside a caller's transaction the worker instead writes each batch into a
+scratch file (``staging``) and sends a note; only events and citations still travel
+pickled, a staged batch's worth at a time.
 """
 
 from __future__ import annotations
