@@ -12,7 +12,9 @@ annotations), so callers get what the queryset itself would give.
 
 Only for querysets that filter on their keys by plain equality or ``__in``
 (``filter(pk=key)``, ``filter(document=key)``, ``filter(pk__in=keys)``): each key must
-reach the parameters as the integer given.
+reach the parameters as the integer given. Every other parameter is frozen when the
+SQL is first compiled: never prepare a queryset whose filters depend on the time, the
+user or the request (an embargo date, a permission); those would keep their first value.
 """
 
 import copy
