@@ -9,56 +9,71 @@ from .common import PUBLISHED
 from .prepared import PreparedQuery
 
 
-def public_page_prefetches() -> list:
-    """What the public document page shows besides its row and card (see
-    ``DocumentQuerySet.for_public_page``), for ``prefetch_related`` or
-    ``prefetch_related_objects``."""
-    from ..documents import Footnote
+def _public_page_list_querysets() -> dict:
+    """``name -> (queryset, lookup)``: each list the public document page shows besides
+    its row and card (see ``DocumentQuerySet.for_public_page``), for all documents, and
+    the lookup that narrows it to one document. The one definition behind both
+    ``public_page_prefetches()`` and the per-document queries of ``load_public_page``.
+    ``event_agents`` belongs to ``events``."""
+    from ..classification import Caveat
+    from ..documents import Footnote, Subject
     from ..media import DigitalObject
     from ..provenance import DocumentAgent, EventAgent, ProvenanceEvent
     from ..relations import DocumentRelation
 
     agent = ["agent__id", "agent__authorised_name", "agent__slug", "agent__kind"]
     linked = ["id", "title", "slug", "status"]
-    return [
-        "caveats",
-        "subjects",
-        Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
-        Prefetch("digital_objects", queryset=DigitalObject.objects.order_by("page_number")),
-        Prefetch(
-            "agent_roles",
-            queryset=DocumentAgent.objects.select_related("agent")
+    return {
+        "caveats": (Caveat.objects.all(), "documents"),
+        "subjects": (Subject.objects.all(), "documents"),
+        "footnotes": (Footnote.objects.order_by("number"), "document"),
+        "digital_objects": (DigitalObject.objects.order_by("page_number"), "document"),
+        "agent_roles": (
+            DocumentAgent.objects.select_related("agent")
             .only("document_id", "role", "position_title", "name_as_written", *agent)
             .order_by("sequence", "id"),
+            "document",
         ),
-        Prefetch(
-            "events",
-            queryset=ProvenanceEvent.objects.select_related(
+        "events": (
+            ProvenanceEvent.objects.select_related(
                 "custodian_before", "custodian_after", "publication"
             )
             .defer("import_run")
-            .prefetch_related(
-                Prefetch(
-                    "event_agents",
-                    queryset=EventAgent.objects.select_related("agent")
-                    .only("event_id", "role", *agent)
-                    .order_by("event_id", "id"),
-                )
-            )
             .order_by("sequence", "id"),
+            "document",
         ),
-        Prefetch(
-            "relations",
-            queryset=DocumentRelation.objects.select_related("target")
+        "event_agents": (
+            EventAgent.objects.select_related("agent")
+            .only("event_id", "role", *agent)
+            .order_by("event_id", "id"),
+            "event__document",
+        ),
+        "relations": (
+            DocumentRelation.objects.select_related("target")
             .only("source_id", "relation_type", "target_label", *(f"target__{n}" for n in linked))
             .order_by("id"),
+            "source",
         ),
-        Prefetch(
-            "incoming_relations",
-            queryset=DocumentRelation.objects.filter(source__status=PUBLISHED)
+        "incoming_relations": (
+            DocumentRelation.objects.filter(source__status=PUBLISHED)
             .select_related("source")
             .only("target_id", *(f"source__{n}" for n in linked))
             .order_by("source__date", "source_id"),
+            "target",
+        ),
+    }
+
+
+def public_page_prefetches() -> list:
+    """What the public document page shows besides its row and card, for
+    ``prefetch_related`` or ``prefetch_related_objects``."""
+    lists = _public_page_list_querysets()
+    event_agents, _ = lists.pop("event_agents")
+    events, _ = lists.pop("events")
+    return [
+        *(Prefetch(name, queryset=queryset) for name, (queryset, _) in lists.items()),
+        Prefetch(
+            "events", queryset=events.prefetch_related(Prefetch("event_agents", event_agents))
         ),
     ]
 
@@ -88,71 +103,14 @@ def _change_stamp_sql(vendor: str) -> dict[str, str]:
 def _public_page_lists() -> dict:
     """``name -> PreparedQuery`` of the lists ``load_public_page`` fills, plus the
     event agents (``"event_agents"``), each filtered on one document's key."""
-    from ..classification import Caveat
-    from ..documents import Footnote, Subject
-    from ..media import DigitalObject
-    from ..provenance import DocumentAgent, EventAgent, ProvenanceEvent
-    from ..relations import DocumentRelation
 
-    agent = ["agent__id", "agent__authorised_name", "agent__slug", "agent__kind"]
-    linked = ["id", "title", "slug", "status"]
-    builders = {
-        "caveats": (Caveat, lambda pk: Caveat.objects.filter(documents=pk)),
-        "subjects": (Subject, lambda pk: Subject.objects.filter(documents=pk)),
-        "footnotes": (Footnote, lambda pk: Footnote.objects.filter(document=pk).order_by("number")),
-        "digital_objects": (
-            DigitalObject,
-            lambda pk: DigitalObject.objects.filter(document=pk).order_by("page_number"),
-        ),
-        "agent_roles": (
-            DocumentAgent,
-            lambda pk: (
-                DocumentAgent.objects.filter(document=pk)
-                .select_related("agent")
-                .only("document_id", "role", "position_title", "name_as_written", *agent)
-                .order_by("sequence", "id")
-            ),
-        ),
-        "events": (
-            ProvenanceEvent,
-            lambda pk: (
-                ProvenanceEvent.objects.filter(document=pk)
-                .select_related("custodian_before", "custodian_after", "publication")
-                .defer("import_run")
-                .order_by("sequence", "id")
-            ),
-        ),
-        "relations": (
-            DocumentRelation,
-            lambda pk: (
-                DocumentRelation.objects.filter(source=pk)
-                .select_related("target")
-                .only(
-                    "source_id", "relation_type", "target_label", *(f"target__{n}" for n in linked)
-                )
-                .order_by("id")
-            ),
-        ),
-        "incoming_relations": (
-            DocumentRelation,
-            lambda pk: (
-                DocumentRelation.objects.filter(target=pk, source__status=PUBLISHED)
-                .select_related("source")
-                .only("target_id", *(f"source__{n}" for n in linked))
-                .order_by("source__date", "source_id")
-            ),
-        ),
-        "event_agents": (
-            EventAgent,
-            lambda pk: (
-                EventAgent.objects.filter(event__document=pk)
-                .select_related("agent")
-                .only("event_id", "role", *agent)
-                .order_by("event_id", "id")
-            ),
-        ),
+    def narrowed(queryset, lookup):
+        return lambda pk: queryset.filter(**{lookup: pk})
+
+    return {
+        name: PreparedQuery(queryset.model, narrowed(queryset, lookup))
+        for name, (queryset, lookup) in _public_page_list_querysets().items()
     }
-    return {name: PreparedQuery(model, build) for name, (model, build) in builders.items()}
 
 
 @functools.cache
