@@ -118,3 +118,44 @@ def test_a_scratch_file_read_early_is_noticed(scratch_root):
             assert not staging.unread(files)
         assert staging.unread(files)
     assert not list(scratch_root.iterdir())
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_mid_load_rolls_back_and_removes_the_scratch_files(scratch_root, monkeypatch):
+    """A real SIGTERM while the inserting process copies the staged batches."""
+    import os
+    import signal
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from catalogue.corpus import pipeline
+
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_DOCUMENTS", 1)
+    copy = staging.copy_into_catalogue
+    copied = []
+
+    def copy_then_terminate(*args, **kwargs):
+        copy(*args, **kwargs)
+        copied.append(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    from catalogue.corpus.writer import documents as writer_documents
+
+    monkeypatch.setattr(writer_documents, "copy_into_catalogue", copy_then_terminate)
+    before = signal.getsignal(signal.SIGTERM)
+    agents = Agent.objects.count()
+
+    with pytest.raises(CommandError, match="stopped by signal 15") as raised:
+        call_command("generate_corpus", "--documents", "150", "--seed", "41", verbosity=0)
+
+    assert copied == [1]  # the load was staged and stopped after its first batch
+    assert raised.value.returncode == 128 + signal.SIGTERM
+    assert Document.objects.count() == Footnote.objects.count() == 0
+    assert Agent.objects.count() == agents
+    assert not list(scratch_root.iterdir())
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        assert not [r for r in cursor.fetchall() if r[1] not in ("main", "temp")]
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -16,10 +16,8 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from catalogue.formats import ndjson, ndjson_pipeline, ndjson_rows, ndjson_worker
+from catalogue.management.termination import EXIT_CODE, Terminated, terminate_cleanly
 from catalogue.services.restore import FORMAT, FORMAT_VERSION
 
 BLOCK_BYTES = 1024 * 1024
@@ -78,29 +77,6 @@ def read_snapshot(connection):
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         yield
-
-
-class Terminated(Exception):
-    """SIGTERM arrived while the export was writing."""
-
-
-@contextmanager
-def terminate_cleanly():
-    """SIGTERM (``kill``, a service manager stopping the job) ends the export through the
-    same clean-up as Ctrl-C or an error. Python's default is to die at once, which left
-    the staging directory behind with partial files in it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum, frame):
-        raise Terminated(f"stopped by signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 class Command(BaseCommand):
@@ -164,7 +140,7 @@ class Command(BaseCommand):
                     raise CommandError(f"Export failed, nothing written: {exc}") from exc
                 if isinstance(exc, Terminated):
                     raise CommandError(
-                        f"Export {exc}; nothing written.", returncode=128 + signal.SIGTERM
+                        f"Export {exc}; nothing written.", returncode=EXIT_CODE
                     ) from exc
                 raise
             finally:

@@ -10,6 +10,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from catalogue.corpus import CorpusError, generate_corpus
+from catalogue.management.termination import EXIT_CODE, Terminated, terminate_cleanly
 
 
 class Command(BaseCommand):
@@ -63,24 +64,31 @@ class Command(BaseCommand):
             from tqdm import tqdm
 
             bar = tqdm(total=total, unit="doc", desc="Generating")
-        try:
-            result = generate_corpus(
-                documents=total,
-                seed=options["seed"],
-                publish_ratio=options["publish_ratio"],
-                text_dir=text_dir,
-                to_database=to_database,
-                dry_run=options["dry_run"],
-                batch_size=options["batch_size"],
-                progress=bar.update if bar else None,
-                index=not options["no_index"],
-                parallel=False if options["single_process"] else None,
-            )
-        except CorpusError as exc:
-            raise CommandError(str(exc)) from exc
-        finally:
-            if bar:
-                bar.close()
+        with terminate_cleanly():
+            try:
+                result = generate_corpus(
+                    documents=total,
+                    seed=options["seed"],
+                    publish_ratio=options["publish_ratio"],
+                    text_dir=text_dir,
+                    to_database=to_database,
+                    dry_run=options["dry_run"],
+                    batch_size=options["batch_size"],
+                    progress=bar.update if bar else None,
+                    index=not options["no_index"],
+                    parallel=False if options["single_process"] else None,
+                )
+            except CorpusError as exc:
+                raise CommandError(str(exc)) from exc
+            except Terminated as exc:
+                raise CommandError(
+                    f"Corpus generation {exc}; the database load was rolled back"
+                    " (text files already written stay).",
+                    returncode=EXIT_CODE,
+                ) from exc
+            finally:
+                if bar:
+                    bar.close()
         cpu = result.cpu_seconds
         where = []
         if to_database and not result.dry_run:
