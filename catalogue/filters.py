@@ -26,7 +26,7 @@ from catalogue.models import (
     Subject,
 )
 from catalogue.search import get_backend
-from catalogue.search.facet_engine import FacetEngine
+from catalogue.search.facet_arrays import ArrayFacetEngine
 
 SORT_CHOICES = [
     ("relevance", "Relevance"),
@@ -202,7 +202,7 @@ class DocumentFilterSet(django_filters.FilterSet):
         it assumes the queryset is the published documents, which ``public=True`` callers
         pass."""
         if not hasattr(self, "_engine"):
-            self._engine = FacetEngine.for_filterset(self) if self.public else None
+            self._engine = ArrayFacetEngine.for_filterset(self) if self.public else None
         return self._engine
 
     def _engine_counts(self, limit: int = 12):
