@@ -155,7 +155,7 @@ def load(stamp) -> Snapshot:
     published[ids] = integers(row[1]).astype(bool)
     columns = {}
     for i, facet in enumerate(COLUMNS, start=2):
-        column = np.full(size, -1, dtype=np.int64)
+        column = np.full(size, -1, dtype=np.int32)
         column[ids] = integers(row[i])
         columns[facet] = column
     moments = {}
@@ -172,7 +172,7 @@ def load(stamp) -> Snapshot:
         owner, value = owner[keep], value[keep]
         offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(owner, minlength=size), out=offsets[1:])
-        csr[facet] = (offsets, value)
+        csr[facet] = (offsets, value.astype(np.int32))
     table = {}
     for facet, pk, key, label, extra in labels:
         table.setdefault(facet, {})[pk] = (key, label, extra)

@@ -20,8 +20,20 @@ from tests.factories import DocumentAgentFactory, DocumentFactory
 from tests.search.test_facet_engine import corpus  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the facet arrays serve SQLite only"
+    connection.vendor not in ("sqlite", "postgresql"), reason="the facet engine's databases"
 )
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_only(request):
+    if connection.vendor != "sqlite" and request.node.name != "test_postgresql_keeps_sql":
+        pytest.skip("the facet arrays serve SQLite only")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL")
+def test_postgresql_keeps_sql(corpus):  # noqa: F811
+    engine = filterset("q=quarantine&sort=relevance").engine()
+    assert type(engine) is FacetEngine
 
 
 def filterset(state):
