@@ -238,7 +238,7 @@ class ArrayFacetEngine(FacetEngine):
             cursor.execute(f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {match}", params)
             ids = integers(cursor.fetchone()[0])
         ids = ids[(ids >= 0) & (ids < size)]
-        return np.sort(ids[snap.published[ids]])
+        return ids[snap.published[ids]]
 
     def _passes(self, snap: Snapshot, hits: np.ndarray, name: str, value) -> np.ndarray | None:
         """The hits passing one filter (as ``FacetEngine._condition`` tests it)."""
