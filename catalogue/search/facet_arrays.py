@@ -64,7 +64,7 @@ _LINKS = ", ".join(
         (f"(SELECT document_id, agent_key FROM {AGENT_KEYS_TABLE})", "agent_key"),
     )
 )
-# Column facets: (narrow column, order of the SQL branch: by count then this label key).
+# Single-valued facets and their narrow column.
 COLUMNS = {
     "type": "doc_type_id",
     "classification": "classification_id",
@@ -83,7 +83,7 @@ class Snapshot:
     (``offsets[id]:offsets[id + 1]`` into ``values``), dates and times as ranks of their
     sorted distinct texts (so comparisons equal SQLite's text comparisons) and labels."""
 
-    stamp: object
+    stamp: tuple
     published: np.ndarray
     columns: dict
     date: np.ndarray
@@ -105,12 +105,14 @@ _SNAPSHOT: Snapshot | None = None
 
 
 def snapshot(stamp) -> Snapshot:
-    """The snapshot for this change stamp, loaded now if the one held is older."""
+    """The snapshot for this database and change stamp, loaded now if the one held is
+    older (or another database's)."""
     global _SNAPSHOT
+    key = (connection.settings_dict["NAME"], stamp)
     held = _SNAPSHOT
-    if held is not None and held.stamp == stamp and stamp is not None:
+    if held is not None and held.stamp == key and stamp is not None:
         return held
-    held = load(stamp)
+    held = load(key)
     _SNAPSHOT = held
     return held
 
@@ -134,10 +136,7 @@ def load(stamp) -> Snapshot:
     """Two statements: the narrow rows and links, every label."""
     from catalogue.models.querysets import PUBLISHED
 
-    concat = ", ".join(
-        f"group_concat(coalesce({column}, -1))"
-        for column in ("doc_type_id", "classification_id", "repository_id", "unit_id")
-    )
+    concat = ", ".join(f"group_concat(coalesce({column}, -1))" for column in COLUMNS.values())
     with connection.cursor() as cursor:
         # Dates and times joined with a separator no ISO text contains; NULL as ''.
         cursor.execute(
