@@ -109,7 +109,9 @@ def test_each_lookup_of_a_dropped_index_still_uses_an_index(label, build, column
     queryset = build()
     plan = plan_of(queryset)
     assert searched_by_index(plan, queryset.model._meta.db_table, column), plan
-    if index:
+    # Which index: on SQLite only. PostgreSQL plans these over empty tables, where
+    # every index that holds the column costs the same and the choice is a tie.
+    if index and connection.vendor == "sqlite":
         assert index in plan, plan
 
 
