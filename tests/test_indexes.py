@@ -169,6 +169,7 @@ def test_no_dropped_index_is_left_in_the_database():
         "catalogue_documentagent_document_id_18a27e0d",
         "catalogue_footnote_document_id_ea38cdb2",
         "catalogue_agentname_agent_id_04dbee72",
+        "catalogue_document_status_b06cdefe",
         "document_unit_status",
         "document_type_status",
         "document_class_status",
@@ -188,3 +189,35 @@ def test_the_migration_only_drops_indexes_so_migrate_does_not_reindex():
         sql.startswith(("DROP INDEX IF EXISTS ", "CREATE INDEX ")) for sql in statements
     )
     assert {op.__class__.__name__ for op in operation.state_operations} == {"AlterField"}
+
+
+def api_list_plan(limit: int = 101) -> str:
+    return Document.objects.published().order_by("pk")[:limit].explain()
+
+
+sqlite_plans = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan without statistics"
+)
+
+
+@sqlite_plans
+@pytest.mark.django_db
+def test_the_api_list_order_needs_no_sort():
+    """Published documents in id order (the API list's first page) come straight from
+    the status index, whose entries end with the row id. When 0013 first dropped it, a
+    freshly generated 100,000-document catalogue (no ANALYZE statistics) sorted every
+    published document for each page: 0.64 s instead of 9 ms."""
+    plan = api_list_plan()
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+@sqlite_plans
+@pytest.mark.django_db
+def test_without_the_status_index_the_api_list_would_sort():
+    """The control: the check above can fail."""
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        cursor.execute('DROP INDEX "catalogue_document_status_b06cdefe"')
+    # Another text than the test above: sqlite3 caches prepared statements, and a cached
+    # EXPLAIN is not planned again after the schema changed.
+    plan = api_list_plan(limit=102)
+    assert "USE TEMP B-TREE FOR ORDER BY" in plan, plan

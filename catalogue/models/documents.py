@@ -172,7 +172,9 @@ class Document(models.Model):
         max_length=12,
         choices=PublicationStatus.choices,
         default=PublicationStatus.DRAFT,
-    )  # not indexed alone: document_status_date leads with it
+        # Also alone: (status, id) is the API list's order (published, by id).
+        db_index=True,
+    )
     withdrawn_reason = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     needs_review = models.BooleanField(default=False, db_index=True)

@@ -194,7 +194,7 @@ def install(conn) -> bool:
             for statement in TABLES:
                 cursor.execute(statement)
             for name, event, table, body in TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(name)}")
+                cursor.execute(f"DROP TRIGGER IF EXISTS main.{_trigger_name(name)}")
                 cursor.execute(
                     f"CREATE TRIGGER {_trigger_name(name)} {event} ON {table} BEGIN\n{body}\nEND"
                 )
@@ -211,9 +211,12 @@ def drop_triggers(conn):
         return
     if conn.vendor != "sqlite":
         return
+    # "main.": without a schema name SQLite looks for a missing trigger in every
+    # attached database too, read-locking them until the commit (the generator's
+    # scratch files, which its worker must still write).
     with conn.cursor() as cursor:
         for name, *_ in TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(name)}")
+            cursor.execute(f"DROP TRIGGER IF EXISTS main.{_trigger_name(name)}")
 
 
 def rebuild(conn) -> int:

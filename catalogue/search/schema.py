@@ -205,7 +205,7 @@ def _install_sqlite(cursor, triggers=True):
         return
     for name, event, table, body in SQLITE_TRIGGERS:
         guard = f" AND {_NOT_PAUSED}" if " WHEN " in table else f" FOR EACH ROW WHEN {_NOT_PAUSED}"
-        cursor.execute(f"DROP TRIGGER IF EXISTS catalogue_search_{name}")
+        cursor.execute(f"DROP TRIGGER IF EXISTS main.catalogue_search_{name}")
         cursor.execute(
             f"CREATE TRIGGER catalogue_search_{name} {event} ON {table}{guard} BEGIN\n{body}\nEND"
         )
@@ -223,7 +223,7 @@ def resume_sqlite_triggers(cursor):
 
 def _drop_sqlite_triggers(cursor):
     for name, *_ in SQLITE_TRIGGERS:
-        cursor.execute(f"DROP TRIGGER IF EXISTS catalogue_search_{name}")
+        cursor.execute(f"DROP TRIGGER IF EXISTS main.catalogue_search_{name}")
 
 
 def _uninstall_sqlite(cursor):
