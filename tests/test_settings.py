@@ -75,3 +75,20 @@ def test_postgresql_sessions_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "True"), ("off", "False"), ("1", "True")])
+def test_search_facet_arrays_follow_the_environment(value, expected):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SEARCH_FACET_ARRAYS)"
+    )
+    env = {k: v for k, v in BASE_ENV.items() if k != "SEARCH_FACET_ARRAYS"}
+    env["DJANGO_SETTINGS_MODULE"] = "archive_site.settings.base"
+    if value is not None:
+        env["SEARCH_FACET_ARRAYS"] = value
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
