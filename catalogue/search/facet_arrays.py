@@ -26,24 +26,12 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
-from .facet_engine import SORTS, FacetEngine
+from .facet_engine import SORTS, SUPPORTED, FacetEngine
 from .facets import AGENT_KEYS_TABLE, FACETS_TABLE, ROLE_SLOTS, ROLES
 
-# Filters the arrays evaluate; any other in force goes down the SQL path.
-ARRAY_FILTERS = {
-    "q",
-    "sort",
-    "type",
-    "classification",
-    "caveat",
-    "repository",
-    "unit",
-    "agent",
-    "role",
-    "date_from",
-    "date_to",
-    "subject",
-}
+# The arrays evaluate the filters the SQL engine does; any other in force (``status``,
+# staff only) goes down the general path, as there.
+ARRAY_FILTERS = SUPPORTED
 LINKS = ("caveat", "subject", "agent")
 _LABELS = (
     "SELECT 'type', id, key, label, NULL FROM catalogue_documenttype UNION ALL "
