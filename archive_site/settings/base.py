@@ -181,6 +181,9 @@ CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS"
 # Search facet counts over an in-process copy of the facet rows (SQLite only; reloaded
 # by the first search after any write: ~0.3 s at 100,000 documents). False: SQL only.
 SEARCH_FACET_ARRAYS = env_bool("SEARCH_FACET_ARRAYS", True)
+# After a write, a process reloads them only once the time since its last load is this
+# many times that load's duration (the SQL path meanwhile): bounds time spent reloading.
+SEARCH_FACET_ARRAYS_RELOAD_GAP = float(os.environ.get("SEARCH_FACET_ARRAYS_RELOAD_GAP", "10"))
 
 # Limits on what the catalogue accepts from outside.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))

@@ -17,3 +17,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests write and search in quick succession and assert what a search reads: reload at once.
+SEARCH_FACET_ARRAYS_RELOAD_GAP = 0

@@ -12,13 +12,19 @@ every filter, with the engine's own ``ORDER BY`` (same order, ties included).
 The copy is one immutable ``Snapshot`` keyed on the change stamp (``facets.change_stamp``,
 renewed by triggers on every write): a search that sees another stamp loads a new one and
 swaps it in with one assignment, so concurrent requests each read a whole snapshot.
-``SEARCH_FACET_ARRAYS = False`` turns it off; PostgreSQL keeps the SQL path.
+A stale snapshot is reloaded only when the time since the last load is at least
+``SEARCH_FACET_ARRAYS_RELOAD_GAP`` times that load's duration (default 10); until then
+searches take the SQL path, with the same results. A load costs ~0.3 s at 100,000
+documents: without the gap, a catalogue written to every few seconds had every process
+reloading on most searches. ``SEARCH_FACET_ARRAYS = False`` turns the arrays off;
+PostgreSQL keeps the SQL path.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -90,19 +96,33 @@ class Snapshot:
 
 
 _SNAPSHOT: Snapshot | None = None
+_LAST_LOAD = (0.0, 0.0)  # (monotonic time it ended, seconds it took)
 
 
 def snapshot(stamp) -> Snapshot:
     """The snapshot for this database and change stamp, loaded now if the one held is
     older (or another database's)."""
-    global _SNAPSHOT
+    global _SNAPSHOT, _LAST_LOAD
     key = (connection.settings_dict["NAME"], stamp)
     held = _SNAPSHOT
     if held is not None and held.stamp == key and stamp is not None:
         return held
+    started = time.monotonic()
     held = load(key)
-    _SNAPSHOT = held
+    ended = time.monotonic()
+    _SNAPSHOT, _LAST_LOAD = held, (ended, ended - started)
     return held
+
+
+def may_use(stamp) -> bool:
+    """Whether a search under ``stamp`` should use the arrays: the held snapshot is
+    current, or none is held, or the last load was long enough ago to load again."""
+    held = _SNAPSHOT
+    if held is None or held.stamp == (connection.settings_dict["NAME"], stamp):
+        return True
+    ended, took = _LAST_LOAD
+    gap = getattr(settings, "SEARCH_FACET_ARRAYS_RELOAD_GAP", 10)
+    return time.monotonic() - ended >= gap * took
 
 
 def integers(text: str | None) -> np.ndarray:
@@ -202,9 +222,11 @@ class ArrayFacetEngine(FacetEngine):
         if engine is None or not enabled():
             return engine
         active = {name for name, value in engine.data.items() if value}
-        if active - ARRAY_FILTERS:
+        if active - ARRAY_FILTERS or not may_use(engine.stamp()):
             return engine
-        return cls(filterset)
+        arrays = cls(filterset)
+        arrays._stamp = engine.stamp()  # read once per request
+        return arrays
 
     # --- hits and filter masks ------------------------------------------------------------
 

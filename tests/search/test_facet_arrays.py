@@ -204,3 +204,33 @@ def test_search_view_queries_stay_fixed(client, corpus, django_assert_num_querie
     cache.clear()
     with django_assert_num_queries(6):
         client.get("/search/", params)
+
+
+def test_after_a_write_the_reload_waits_out_its_gap_on_the_sql_path(corpus, settings):  # noqa: F811
+    """A process that loaded the arrays a moment ago does not reload them for every write:
+    until the gap (a multiple of the last load's time) has passed, a search under a new
+    stamp takes the SQL path — with the same answers — and the old snapshot stays."""
+    state = "q=quarantine&sort=date"
+    settings.SEARCH_FACET_ARRAYS_RELOAD_GAP = 0
+    assert type(filterset(state).engine()) is ArrayFacetEngine
+    facet_arrays.snapshot(filterset(state).engine().stamp())  # loaded just now
+    held = facet_arrays._SNAPSHOT
+
+    settings.SEARCH_FACET_ARRAYS_RELOAD_GAP = 1e9
+    DocumentFactory(title="Quarantine note", text="quarantine", doc_type=corpus["types"][0])
+    engine = filterset(state).engine()
+    assert type(engine) is FacetEngine
+    assert facet_arrays._SNAPSHOT is held
+    assert answers(FacetEngine, state)[0]["total"] == answers(ArrayFacetEngine, state)[0]["total"]
+
+    settings.SEARCH_FACET_ARRAYS_RELOAD_GAP = 0
+    assert type(filterset(state).engine()) is ArrayFacetEngine
+
+
+def test_the_stamp_is_read_once_when_the_arrays_are_chosen(corpus, django_assert_num_queries):  # noqa: F811
+    engine_state = "q=quarantine&sort=date"
+    facet_arrays.snapshot(filterset(engine_state).engine().stamp())
+    with django_assert_num_queries(1):  # the stamp, in for_filterset
+        engine = filterset(engine_state).engine()
+        assert type(engine) is ArrayFacetEngine
+        engine.stamp()
