@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from catalogue.views.presentation import choice_label, url_maker
+from catalogue.views.presentation import MARKER_PK, choice_label, record_url
 
 register = template.Library()
 
@@ -140,28 +140,40 @@ def plural(count, forms="document,documents"):
     return one if count == 1 else many
 
 
-_FIXED: dict[tuple, str | None] = {}
+_FIXED: dict[tuple, object] = {}
 
 
 @receiver(setting_changed)
 def _forget_fixed_urls(*, setting, **kwargs):
     if setting == "ROOT_URLCONF":
         _FIXED.clear()
-        _document_url.cache_clear()
 
 
-def _fixed(name: str) -> str | None:
-    key = (name, get_urlconf(), get_script_prefix())
+def _reversed_once(name: str, make, missing_ok: bool):
+    """``make()`` (built by ``reverse``) once per route, URL configuration and script
+    prefix. A route that is not installed raises ``NoReverseMatch``, or gives ``None``
+    with ``missing_ok``."""
+    key = (make.__name__, name, get_urlconf(), get_script_prefix())
     try:
-        return _FIXED[key]
+        value = _FIXED[key]
     except KeyError:
-        pass
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        url = None
-    _FIXED[key] = url
-    return url
+        try:
+            value = make(name)
+        except NoReverseMatch:
+            value = None
+        _FIXED[key] = value
+    if value is None and not missing_ok:
+        raise NoReverseMatch(f"Reverse for {name!r} not found.")
+    return value
+
+
+def _fixed(name: str) -> str:
+    return reverse(name)
+
+
+def _around_key(name: str) -> tuple[str, str]:
+    before, after = reverse(name, args=[MARKER_PK]).split(str(MARKER_PK), 1)
+    return before, after
 
 
 @register.simple_tag
@@ -169,30 +181,7 @@ def fixed_url(name, missing_ok=False):
     """``{% url name %}`` for a route without arguments, reversed once per URL
     configuration and script prefix. ``missing_ok`` gives "" for a route that is not
     installed, as ``{% url name as var %}`` does."""
-    url = _fixed(name)
-    if url is None:
-        if missing_ok:
-            return ""
-        raise NoReverseMatch(f"Reverse for {name!r} not found.")
-    return url
-
-
-_KEY_MARKER = 987654321
-
-
-def _keyed(name: str) -> tuple[str, str] | None:
-    key = ("pk", name, get_urlconf(), get_script_prefix())
-    try:
-        return _FIXED[key]
-    except KeyError:
-        pass
-    try:
-        before, after = reverse(name, args=[_KEY_MARKER]).split(str(_KEY_MARKER), 1)
-        parts = (before, after)
-    except NoReverseMatch:
-        parts = None
-    _FIXED[key] = parts
-    return parts
+    return _reversed_once(name, _fixed, missing_ok) or ""
 
 
 @register.simple_tag
@@ -201,26 +190,30 @@ def pk_url(name, pk, missing_ok=False):
     once per URL configuration and script prefix (the document page links eight such
     routes; ``reverse`` costs ~50 µs each). ``missing_ok`` gives "" for a route that is
     not installed, as ``{% url name pk as var %}`` does."""
-    parts = _keyed(name)
-    if parts is None:
-        if missing_ok:
-            return ""
-        raise NoReverseMatch(f"Reverse for {name!r} not found.")
-    return f"{parts[0]}{int(pk)}{parts[1]}"
-
-
-@lru_cache(maxsize=64)
-def _document_url(urlconf, prefix):
-    return url_maker("catalogue:document-detail")
+    parts = _reversed_once(name, _around_key, missing_ok)
+    return f"{parts[0]}{int(pk)}{parts[1]}" if parts else ""
 
 
 @register.filter
 def document_url(document) -> str:
     """``document.get_absolute_url()`` without a ``reverse`` per row."""
-    return _document_url(get_urlconf(), get_script_prefix())(document.pk, document.slug)
+    return record_url("catalogue:document-detail")(document.pk, document.slug)
 
 
 _EVENT_GAP = "\n            "
+
+
+def _shown(context):
+    """What ``{{ value }}`` gives in ``context``: text only escaped (it needs no
+    localising), anything else rendered as the template would."""
+    escape = conditional_escape if context.autoescape else str
+
+    def show(value):
+        if isinstance(value, str):
+            return escape(value)
+        return render_value_in_context(value, context)
+
+    return escape, show
 
 
 @register.simple_tag(takes_context=True)
@@ -229,13 +222,7 @@ def provenance_items(context, events, linked_agents):
     rendered them (tests/views/test_templatetags.py compares the two): the events were
     a third of the document page's rendering, ~25 template lookups and tests each."""
 
-    escape = conditional_escape if context.autoescape else str
-
-    def show(value):
-        # What {{ value }} gives; text needs no localising, so only its escaping.
-        if isinstance(value, str):
-            return escape(value)
-        return render_value_in_context(value, context)
+    escape, show = _shown(context)
 
     def lower(value):
         return escape(str(value).lower())
@@ -300,13 +287,7 @@ def meta_tags(context, pairs):
     """``<meta name=… content=…>`` for each (name, content) pair, as the loop it
     replaces rendered them (tests/views/test_document_events_tag.py compares the two):
     a document page has ~25."""
-    escape = conditional_escape if context.autoescape else str
-
-    def show(value):
-        if isinstance(value, str):
-            return escape(value)
-        return render_value_in_context(value, context)
-
+    _, show = _shown(context)
     return mark_safe(  # noqa: S308 - every value is escaped
         "".join(
             f'<meta name="{show(name)}" content="{show(content)}">\n  ' for name, content in pairs

@@ -92,7 +92,7 @@ class AgentDetailView(DetailView):
             .order_by("document__date", "document__time", "document_id", "role")
         )
         rank = {value: position for position, value in enumerate(labels)}
-        document_url = presentation.url_maker("catalogue:document-detail")
+        document_url = presentation.record_url("catalogue:document-detail")
         by_role: dict[str, dict] = {}
         for role in sorted(role_counts, key=lambda r: rank.get(r, 99)):
             if role_counts[role]:

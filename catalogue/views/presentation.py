@@ -146,7 +146,7 @@ def script_json(data: dict) -> SafeString:
     return mark_safe(text)  # noqa: S308 - JSON with <, >, & escaped
 
 
-_MARKER_PK = 987654321
+MARKER_PK = 987654321  # a key no route takes: found again in a reversed URL
 _MARKER_SLUG = "slug-marker"
 _SAFE = "!$&'()*+,;=~:@"  # what ``reverse`` leaves unquoted in a path segment
 
@@ -155,8 +155,8 @@ def url_maker(viewname: str):
     """``(pk, slug) -> URL`` for a ``<int:pk>/<str:slug>/`` route, equal to what
     ``reverse`` returns, for pages that link hundreds of records: ``reverse`` walks the
     resolver each call (tens of microseconds); this reverses once, then formats."""
-    pattern = reverse(viewname, kwargs={"pk": _MARKER_PK, "slug": _MARKER_SLUG})
-    before, rest = pattern.split(str(_MARKER_PK), 1)
+    pattern = reverse(viewname, kwargs={"pk": MARKER_PK, "slug": _MARKER_SLUG})
+    before, rest = pattern.split(str(MARKER_PK), 1)
     middle, after = rest.split(_MARKER_SLUG, 1)
 
     def url(pk, slug) -> str:
