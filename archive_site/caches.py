@@ -1,10 +1,11 @@
 """The ``shared`` cache: what every worker process must count alike.
 
 Django's default cache is local memory, one per process. That is right for what a
-process may recompute on its own, and wrong for the admin login failure counts: with
-four gunicorn workers an attacker would get four times the allowed attempts, since each
-worker counts only the requests it happens to serve. Those counts live in a second
-cache alias, ``shared``, whose backend the environment chooses:
+process may recompute on its own, and wrong for a rate counted across the site: with
+four gunicorn workers a client would get four times the allowed rate, since each worker
+counts only the requests it happens to serve. The API's anonymous rate can therefore be
+counted (``API_THROTTLE_CACHE=shared``) in a second cache alias, ``shared``, whose backend
+the environment chooses:
 
 * ``database`` — Django's DatabaseCache in the catalogue's own database (table
   ``catalogue_cache``, created after every ``migrate``; see ``create_cache_tables``).
@@ -13,7 +14,8 @@ cache alias, ``shared``, whose backend the environment chooses:
   the host can write (shared across hosts only on shared storage).
 * ``locmem`` — per process: development and tests, where there is one process.
 
-Each failed login writes one small row or file; nothing else uses this cache.
+Admin login failures are not counted here: they need an exact count, which a cache's
+read-then-write ``incr`` is not (``catalogue.models.LoginFailure``).
 """
 
 from pathlib import Path

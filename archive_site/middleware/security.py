@@ -10,16 +10,13 @@ X-Frame-Options header; this module adds what is missing rather than a second co
   (whose settings format changed incompatibly in 4.0) would buy nothing.
 * ``AdminLoginRateLimitMiddleware`` — refuses admin login attempts after too many
   failures for one username from one address, so a password cannot be brute-forced.
-  It keeps its counters in the cache named by ``LOGIN_RATE_LIMIT_CACHE`` — the
-  ``shared`` alias (archive_site/caches.py), a database or file cache in production so
-  that every worker process adds to the same count.
+  It counts in the catalogue's database (``catalogue.models.LoginFailure``), which
+  every worker process and host shares, with one atomic statement per attempt.
 """
 
-import contextlib
 import hashlib
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 
@@ -80,8 +77,10 @@ class AdminLoginRateLimitMiddleware:
         self.get_response = get_response
         self.attempts = int(getattr(settings, "LOGIN_RATE_LIMIT_ATTEMPTS", 5))
         self.window = int(getattr(settings, "LOGIN_RATE_LIMIT_WINDOW", 15 * 60))
-        self.cache_alias = getattr(settings, "LOGIN_RATE_LIMIT_CACHE", "default")
         self._login_path = None
+        from catalogue.models import LoginFailure
+
+        self.failures = LoginFailure.objects
 
     @property
     def login_path(self):
@@ -95,44 +94,28 @@ class AdminLoginRateLimitMiddleware:
     def __call__(self, request):
         if request.method != "POST" or not self.login_path or request.path != self.login_path:
             return self.get_response(request)
-        cache = caches[self.cache_alias]
+        failures = self.failures
         key = self.key_for(request)
         # Counted before the password is checked, so that attempts still in flight
         # count: checking first let a burst of N parallel requests all pass a count of
         # limit - 1. The count's window restarts at every attempt.
-        if self.count_attempt(cache, key) > self.attempts:
+        if failures.add_attempt(key, window=self.window) > self.attempts:
             return self.refusal()
         try:
             response = self.get_response(request)
         except BaseException:
-            self.uncount_attempt(cache, key)
+            failures.withdraw_attempt(key)
             raise
         if response.status_code in (301, 302, 303):
-            cache.delete(key)
+            failures.clear(key)
         elif response.status_code != 200:
-            self.uncount_attempt(cache, key)  # not a failed sign-in (CSRF, error page)
+            failures.withdraw_attempt(key)  # not a failed sign-in (CSRF, error page)
         return response
-
-    def count_attempt(self, cache, key) -> int:
-        if cache.add(key, 1, self.window):
-            return 1
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, self.window)
-            return 1
-        cache.touch(key, self.window)  # Django's incr re-sets with the default timeout
-        return count
-
-    def uncount_attempt(self, cache, key) -> None:
-        with contextlib.suppress(ValueError):
-            cache.decr(key)
 
     def key_for(self, request) -> str:
         username = request.POST.get("username", "").strip().lower()
         address = request.META.get("REMOTE_ADDR", "")
-        digest = hashlib.sha256(f"{username}\0{address}".encode()).hexdigest()
-        return f"admin-login-failures:{digest}"
+        return hashlib.sha256(f"{username}\0{address}".encode()).hexdigest()
 
     def refusal(self) -> HttpResponse:
         minutes = max(1, self.window // 60)

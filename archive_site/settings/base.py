@@ -161,7 +161,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 LOGIN_RATE_LIMIT_ATTEMPTS = int(os.environ.get("LOGIN_RATE_LIMIT_ATTEMPTS", "5"))
 LOGIN_RATE_LIMIT_WINDOW = int(os.environ.get("LOGIN_RATE_LIMIT_WINDOW", "900"))
-# Login failure counts must be seen alike by every worker process: see archive_site/caches.py.
+# Counts every worker process must see alike (the API's anonymous rate, when
+# API_THROTTLE_CACHE says so): see archive_site/caches.py. Admin login failures are
+# counted in the database (catalogue.models.LoginFailure).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": shared_cache(
@@ -169,7 +171,6 @@ CACHES = {
         Path(os.environ.get("CATALOGUE_CACHE_DIR", VAR_DIR / "cache")),
     ),
 }
-LOGIN_RATE_LIMIT_CACHE = "shared"
 # Where the anonymous API rate is counted: "default" is per worker process (N workers
 # allow N times the rate); "shared" counts across workers at the price of a cache write
 # per anonymous request, which with the database backend is a database write.

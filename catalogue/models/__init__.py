@@ -21,6 +21,7 @@ from .merges import MergeRecord
 from .provenance import AgentRole, DocumentAgent, EventAgent, EventType, ProvenanceEvent
 from .relations import Citation, CitationKind, DocumentRelation, Publication, RelationType
 from .repositories import Repository
+from .security import LoginFailure
 from .units import ArchivalUnit, IdentifierScheme, UnitLevel
 
 # isort: split
@@ -58,6 +59,7 @@ __all__ = [
     "FootnoteKind",
     "IdentifierScheme",
     "IdentifierSource",
+    "LoginFailure",
     "ImportRun",
     "ImportedFile",
     "MergeRecord",
