@@ -33,21 +33,38 @@ from django.conf import settings
 from django.db import connection
 
 from .facet_engine import SORTS, SUPPORTED, FacetEngine
-from .facets import AGENT_KEYS_TABLE, FACETS_TABLE, ROLE_SLOTS, ROLES
+from .facets import AGENT_KEYS_TABLE, FACETS_TABLE, ROLE_SLOTS, ROLES, VENDORS
 
 # The arrays evaluate the filters the SQL engine does; any other in force (``status``,
 # staff only) goes down the general path, as there.
 ARRAY_FILTERS = SUPPORTED
 LINKS = ("caveat", "subject", "agent")
-_LABELS = (
-    "SELECT 'type', id, key, label, NULL FROM catalogue_documenttype UNION ALL "
-    "SELECT 'classification', id, slug, name, rank FROM catalogue_classificationlevel "
-    "UNION ALL SELECT 'caveat', id, slug, name, NULL FROM catalogue_caveat UNION ALL "
-    "SELECT 'repository', id, slug, name, NULL FROM catalogue_repository UNION ALL "
-    "SELECT 'unit', id, id, title, tree_path FROM catalogue_archivalunit UNION ALL "
-    "SELECT 'agent', id, id, authorised_name, NULL FROM catalogue_agent UNION ALL "
-    "SELECT 'subject', id, slug, name, NULL FROM catalogue_subject"
+# Every facet's labels: (facet, id, key, label, extra, position). The position is the
+# key's (the agent's name's) place in the database's own ORDER BY, whose collation
+# breaks the SQL branches' ties (PostgreSQL's is the locale's, not code points).
+_LABEL_TABLES = (
+    ("type", "catalogue_documenttype", "key", "label", "NULL"),
+    ("classification", "catalogue_classificationlevel", "slug", "name", "rank"),
+    ("caveat", "catalogue_caveat", "slug", "name", "NULL"),
+    ("repository", "catalogue_repository", "slug", "name", "NULL"),
+    ("unit", "catalogue_archivalunit", "id", "title", "tree_path"),
+    ("agent", "catalogue_agent", "id", "authorised_name", "NULL"),
+    ("subject", "catalogue_subject", "slug", "name", "NULL"),
 )
+# Integer keys (PostgreSQL's UNION sends every key as text) and integer extras.
+_INT_KEYS = ("unit", "agent")
+
+
+def labels_sql(pg: bool) -> str:
+    cast = "::text" if pg else ""
+    return " UNION ALL ".join(
+        f"SELECT '{facet}', id, {key}{cast}, {label}{cast}, {extra}{cast}, "
+        f"dense_rank() OVER (ORDER BY {'authorised_name' if facet == 'agent' else key}) "
+        f"FROM {table}"
+        for facet, table, key, label, extra in _LABEL_TABLES
+    )
+
+
 # Each link table's (document, value) pairs as two joined lists, in document order.
 _LINKS = ", ".join(
     f"(SELECT group_concat(document_id) FROM (SELECT * FROM {table} ORDER BY 1, 2)), "
@@ -67,8 +84,9 @@ COLUMNS = {
 }
 
 
-def enabled() -> bool:
-    return getattr(settings, "SEARCH_FACET_ARRAYS", True) and connection.vendor == "sqlite"
+def enabled(conn=None) -> bool:
+    conn = conn or connection
+    return getattr(settings, "SEARCH_FACET_ARRAYS", True) and conn.vendor in VENDORS
 
 
 @dataclass(frozen=True)
@@ -99,26 +117,33 @@ _SNAPSHOT: Snapshot | None = None
 _LAST_LOAD = (0.0, 0.0)  # (monotonic time it ended, seconds it took)
 
 
-def snapshot(stamp) -> Snapshot:
-    """The snapshot for this database and change stamp, loaded now if the one held is
-    older (or another database's)."""
+def _key(conn, stamp) -> tuple:
+    # The database's name, not its alias: a replica replays the primary's stamp with its
+    # data, so one snapshot serves both under the same stamp.
+    return (conn.vendor, conn.settings_dict["NAME"], stamp)
+
+
+def snapshot(stamp, conn=None) -> Snapshot:
+    """The snapshot for this database and change stamp, loaded now (from ``conn``, the
+    database the search reads) if the one held is older or another database's."""
     global _SNAPSHOT, _LAST_LOAD
-    key = (connection.settings_dict["NAME"], stamp)
+    conn = conn or connection
+    key = _key(conn, stamp)
     held = _SNAPSHOT
     if held is not None and held.stamp == key and stamp is not None:
         return held
     started = time.monotonic()
-    held = load(key)
+    held = load(key, conn)
     ended = time.monotonic()
     _SNAPSHOT, _LAST_LOAD = held, (ended, ended - started)
     return held
 
 
-def may_use(stamp) -> bool:
+def may_use(stamp, conn=None) -> bool:
     """Whether a search under ``stamp`` should use the arrays: the held snapshot is
     current, or none is held, or the last load was long enough ago to load again."""
     held = _SNAPSHOT
-    if held is None or held.stamp == (connection.settings_dict["NAME"], stamp):
+    if held is None or held.stamp == _key(conn or connection, stamp):
         return True
     ended, took = _LAST_LOAD
     gap = getattr(settings, "SEARCH_FACET_ARRAYS_RELOAD_GAP", 10)
@@ -133,19 +158,46 @@ def integers(text: str | None) -> np.ndarray:
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
-def _ranks(texts: np.ndarray) -> tuple[np.ndarray, list]:
-    distinct = np.unique(texts[texts != ""])
-    ranks = np.searchsorted(distinct, texts).astype(np.int32)
-    ranks[texts == ""] = -1
-    return ranks, distinct.tolist()
+def _ranks(values: np.ndarray, null) -> tuple[np.ndarray, np.ndarray]:
+    distinct = np.unique(values[values != null])
+    ranks = np.searchsorted(distinct, values).astype(np.int32)
+    ranks[values == null] = -1
+    return ranks, distinct
 
 
-def load(stamp) -> Snapshot:
+@dataclass
+class Rows:
+    """What a vendor's loader reads: the narrow rows' columns (rows in any one order), dates
+    and times as sortable values with a NULL marker, each link table's (owner, value)
+    pairs in any order, and the label rows of ``labels_sql``."""
+
+    ids: np.ndarray
+    published: np.ndarray
+    columns: dict
+    date: tuple  # (values, NULL marker)
+    time: tuple
+    links: dict
+    labels: list
+    iso_dates: object = None  # distinct date values -> their ISO texts
+
+
+def load(stamp, conn=None) -> Snapshot:
+    conn = conn or connection
+    if conn.vendor == "postgresql":
+        from .postgres import facet_rows
+
+        rows = facet_rows(conn, COLUMNS, LINKS, labels_sql(pg=True))
+    else:
+        rows = _sqlite_rows(conn)
+    return build(stamp, rows)
+
+
+def _sqlite_rows(conn) -> Rows:
     """Two statements: the narrow rows and links, every label."""
     from catalogue.models.querysets import PUBLISHED
 
     concat = ", ".join(f"group_concat(coalesce({column}, -1))" for column in COLUMNS.values())
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         # Dates and times joined with a separator no ISO text contains; NULL as ''.
         cursor.execute(
             f"SELECT group_concat(document_id), group_concat(status = %s), {concat}, "
@@ -154,35 +206,60 @@ def load(stamp) -> Snapshot:
             [PUBLISHED],
         )
         row = cursor.fetchone()
-        cursor.execute(_LABELS)
+        cursor.execute(labels_sql(pg=False))
         labels = cursor.fetchall()
     ids = integers(row[0])
-    size = int(ids[-1]) + 1 if ids.size else 1
+    texts = [np.array(row[i].split("|") if ids.size else [], dtype=str) for i in (6, 7)]
+    return Rows(
+        ids=ids,
+        published=integers(row[1]).astype(bool),
+        columns={facet: integers(row[i]) for i, facet in enumerate(COLUMNS, start=2)},
+        date=(texts[0], ""),
+        time=(texts[1], ""),
+        links={
+            facet: (integers(row[8 + 2 * i]), integers(row[9 + 2 * i]))
+            for i, facet in enumerate(LINKS)
+        },
+        labels=labels,
+    )
+
+
+def build(stamp, rows: Rows) -> Snapshot:
+    """The snapshot of one vendor's rows: arrays indexed by document id, dates and times
+    as ranks, links as CSR, labels by facet and id."""
+    ids = rows.ids
+    size = int(ids.max()) + 1 if ids.size else 1
     published = np.zeros(size, dtype=bool)
-    published[ids] = integers(row[1]).astype(bool)
+    published[ids] = rows.published
     columns = {}
-    for i, facet in enumerate(COLUMNS, start=2):
+    for facet, values in rows.columns.items():
         column = np.full(size, -1, dtype=np.int32)
-        column[ids] = integers(row[i])
+        column[ids] = values
         columns[facet] = column
     moments = {}
-    for i, name in ((6, "date"), (7, "time")):
-        texts = np.array(row[i].split("|") if ids.size else [], dtype=str)
-        ranks, distinct = _ranks(texts)
+    for name, (values, null) in (("date", rows.date), ("time", rows.time)):
+        ranks, distinct = _ranks(values, null)
         column = np.full(size, -1, dtype=np.int32)
         column[ids] = ranks
-        moments[name] = column, distinct
+        if name == "date" and rows.iso_dates is not None:
+            moments[name] = column, rows.iso_dates(distinct)
+        else:
+            moments[name] = column, distinct.tolist()
     csr = {}
-    for i, facet in enumerate(LINKS):
-        owner, value = integers(row[8 + 2 * i]), integers(row[9 + 2 * i])
-        keep = owner < size
+    for facet, (owner, value) in rows.links.items():
+        keep = (owner >= 0) & (owner < size)
         owner, value = owner[keep], value[keep]
+        order = np.argsort(owner, kind="stable")
         offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(owner, minlength=size), out=offsets[1:])
-        csr[facet] = (offsets, value.astype(np.int32))
+        csr[facet] = (offsets, value[order].astype(np.int32))
     table = {}
-    for facet, pk, key, label, extra in labels:
-        table.setdefault(facet, {})[pk] = (key, label, extra)
+    for facet, pk, key, label, extra, position in rows.labels:
+        if facet in _INT_KEYS:
+            key = int(key)
+        if facet == "classification" and extra is not None:
+            extra = int(extra)
+        table.setdefault(facet, {})[pk] = (key, label, extra, position)
     return Snapshot(
         stamp=stamp,
         published=published,
@@ -219,12 +296,12 @@ class ArrayFacetEngine(FacetEngine):
     @classmethod
     def for_filterset(cls, filterset):
         engine = FacetEngine.for_filterset(filterset)
-        if engine is None or not enabled():
+        if engine is None or not enabled(engine.connection):
             return engine
         active = {name for name, value in engine.data.items() if value}
-        if active - ARRAY_FILTERS or not may_use(engine.stamp()):
+        if active - ARRAY_FILTERS or not may_use(engine.stamp(), engine.connection):
             return engine
-        arrays = cls(filterset)
+        arrays = cls(filterset, engine.alias)
         arrays._stamp = engine.stamp()  # read once per request
         return arrays
 
@@ -232,7 +309,7 @@ class ArrayFacetEngine(FacetEngine):
 
     def _snapshot(self) -> Snapshot:
         if not hasattr(self, "_snap"):
-            self._snap = snapshot(self.stamp())
+            self._snap = snapshot(self.stamp(), self.connection)
         return self._snap
 
     def _hits(self, snap: Snapshot) -> np.ndarray:
@@ -243,8 +320,10 @@ class ArrayFacetEngine(FacetEngine):
         match, params = self._match()
         from .schema import FTS_TABLE
 
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {match}", params)
+        # One statement, one string of ids (PostgreSQL: the tsvector match under GIN).
+        concat = "string_agg(rowid::text, ',')" if self.pg else "group_concat(rowid)"
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {concat} FROM {FTS_TABLE} WHERE {match}", params)
             ids = integers(cursor.fetchone()[0])
         ids = ids[(ids >= 0) & (ids < size)]
         return ids[snap.published[ids]]
@@ -266,7 +345,7 @@ class ArrayFacetEngine(FacetEngine):
         if name == "unit":
             units = [
                 pk
-                for pk, (_, _, path) in snap.labels.get("unit", {}).items()
+                for pk, (_, _, path, _) in snap.labels.get("unit", {}).items()
                 if path is not None and path.startswith(value.tree_path)
             ]
             return np.isin(snap.columns["unit"][hits], units)
@@ -341,7 +420,7 @@ class ArrayFacetEngine(FacetEngine):
         if not values.size:
             return []
         distinct, counts = np.unique(values, return_counts=True)
-        labels = snap.labels.get("agent" if name == "agent" else name, {})
+        labels = snap.labels.get(name, {})
         rows = []
         for value, n in zip(distinct.tolist(), counts.tolist(), strict=True):
             if name == "agent":
@@ -349,18 +428,19 @@ class ArrayFacetEngine(FacetEngine):
                 if agent not in labels:
                     continue
                 role = ROLES[slot] if slot < len(ROLES) else None
-                rows.append((n, agent, labels[agent][1], role))
+                rows.append((n, agent, labels[agent][1], role, labels[agent][3]))
             elif value in labels:
-                key, label, extra = labels[value]
-                rows.append((n, key, label, extra))
+                rows.append((n, *labels[value]))
+        # The SQL branches' ORDER BY; ties by the database's collation (positions), and
+        # a NULL role where the database sorts NULL (SQLite first, PostgreSQL last).
         if name == "classification":
             rows.sort(key=lambda r: -r[3])
         elif name == "agent":
-            rows.sort(key=lambda r: (-r[0], r[2], r[3] is not None, r[3] or ""))
+            rows.sort(key=lambda r: (-r[0], r[4], (r[3] is None) == self.pg, r[3] or ""))
         else:
-            rows.sort(key=lambda r: (-r[0], r[1]))
+            rows.sort(key=lambda r: (-r[0], r[4]))
         out = []
-        for n, a, b, c in rows[:limit]:
+        for n, a, b, c, _ in rows[:limit]:
             if name == "classification":
                 c = int(c)
             row = dict(zip(spec.group, (a, b, c)[: len(spec.group)], strict=True))
@@ -382,6 +462,17 @@ class ArrayFacetEngine(FacetEngine):
             return []
         from .schema import FTS_TABLE
 
+        if self.pg:
+            # The ids already match: no second match, ``ts_rank`` over just these rows.
+            sql = (
+                f"SELECT m.document_id FROM {FTS_TABLE} JOIN {FACETS_TABLE} m "
+                f"ON m.document_id = {FTS_TABLE}.rowid WHERE {FTS_TABLE}.rowid = ANY(%s) "
+                f"ORDER BY {self._rank_order(self._score())} LIMIT %s OFFSET %s"
+            )
+            params = [ids.tolist(), *self._score_params(), int(limit), int(offset)]
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return [pk for (pk,) in cursor.fetchall()]
         match, params = self._match()
         sql = (
             f"SELECT m.document_id FROM {FTS_TABLE} CROSS JOIN {FACETS_TABLE} m "
@@ -389,7 +480,7 @@ class ArrayFacetEngine(FacetEngine):
             f"(SELECT value FROM json_each(%s)) ORDER BY {self._rank_order(self._score())} "
             f"LIMIT %s OFFSET %s"
         )
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, json.dumps(ids.tolist()), int(limit), int(offset)])
             return [pk for (pk,) in cursor.fetchall()]
 

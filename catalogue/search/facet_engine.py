@@ -14,7 +14,7 @@ import json
 from datetime import date
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 
 from .facet_sql import FACET_SQL, MATERIALISED, at_most_one_fails, in_list
 from .facets import (
@@ -51,6 +51,15 @@ SUPPORTED = {
 DATE_FILTERS = ("date_from", "date_to")
 
 
+def read_alias() -> str:
+    """The database a search reads: the router's choice for documents (a replica, or the
+    primary for a request pinned after a write), taken once per engine so that the stamp,
+    the counts, the page and the facet arrays all come from the same database."""
+    from catalogue.models import Document
+
+    return router.db_for_read(Document)
+
+
 def _sql(queryset) -> tuple[str, list]:
     sql, params = queryset.query.sql_with_params()
     return sql, list(params)
@@ -59,7 +68,7 @@ def _sql(queryset) -> tuple[str, list]:
 class FacetEngine:
     """Counts and result pages for one valid, public (published-only) filter state."""
 
-    def __init__(self, filterset):
+    def __init__(self, filterset, alias: str | None = None):
         from catalogue.models.querysets import PUBLISHED
 
         from .query import parse_query
@@ -73,18 +82,22 @@ class FacetEngine:
         self.sort = self.data.get("sort") or "relevance"
         self.window = None
         self._pages = {}
-        self.pg = connection.vendor == "postgresql"
+        self.alias = alias or read_alias()
+        self.connection = connections[self.alias]
+        self.pg = self.connection.vendor == "postgresql"
         # SQLite: CROSS JOIN fixes the join order; PostgreSQL's CROSS JOIN takes no ON.
         self._join = "JOIN" if self.pg else "CROSS JOIN"
 
     @classmethod
     def for_filterset(cls, filterset) -> FacetEngine | None:
-        if connection.vendor not in VENDORS or not filterset.is_valid():
+        alias = read_alias()
+        conn = connections[alias]
+        if conn.vendor not in VENDORS or not filterset.is_valid():
             return None
         active = {name for name, value in filterset.form.cleaned_data.items() if value}
-        if active - SUPPORTED or not is_installed(connection):
+        if active - SUPPORTED or not is_installed(conn):
             return None
-        return cls(filterset)
+        return cls(filterset, alias)
 
     # --- SQL pieces ---------------------------------------------------------------------
 
@@ -285,7 +298,7 @@ class FacetEngine:
         cached = cache.get(key)
         if cached is not None:
             return cached
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             result = self._count(cursor, specs, limit)
         cache.set(key, result, CACHE_SECONDS)
         for window, ids in self._pages.items():
@@ -300,7 +313,7 @@ class FacetEngine:
 
     def stamp(self) -> int:
         if not hasattr(self, "_stamp"):
-            self._stamp = change_stamp()
+            self._stamp = change_stamp(self.alias)
         return self._stamp
 
     def _cache_key(self, kind, **extra) -> str:
@@ -428,7 +441,7 @@ class FacetEngine:
             f"SELECT m.document_id FROM {source} WHERE {prefix}m.status = %s AND {where} "
             f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(
                 sql,
                 [

@@ -128,3 +128,102 @@ def _compile(expression):
     compiler = query.get_compiler(connection=connection)
     resolved = expression.resolve_expression(query)
     return compiler.compile(resolved)
+
+
+# --- the facet arrays' rows (``facet_arrays.py``) ------------------------------------------
+
+_EPOCH = "DATE '1970-01-01'"
+_NULL_DAY = -(2**31)
+
+
+def _array(data: bytes | None, width: int):
+    """The elements of a one-dimensional ``array_send`` of non-NULL integers: a 20-byte
+    header, then per element a 4-byte length and the big-endian value."""
+    import numpy as np
+
+    if not data:
+        return np.zeros(0, dtype=np.int64)
+    ndim, _, _ = np.frombuffer(data, dtype=">i4", count=3)
+    if ndim != 1:
+        raise ValueError(f"expected a one-dimensional array, got {ndim} dimensions")
+    pairs = np.frombuffer(data, dtype=[("n", ">i4"), ("v", f">i{width}")], offset=20)
+    if (pairs["n"] != width).any():
+        raise ValueError("a NULL or mistyped element in a facet array column")
+    return pairs["v"].astype(np.int64)
+
+
+def facet_rows(conn, columns: dict, links: tuple, labels_sql: str):
+    """The narrow rows, the link tables and the labels for ``facet_arrays``, read in one
+    REPEATABLE READ transaction (one state for every statement) on ``conn``.
+
+    Each column arrives as one ``array_send(array_agg(…))`` value fetched in binary: the
+    server packs fixed-width integers and numpy views them, with no per-row Python
+    object and no text. One statement per table keeps the transient bytes to one
+    table's (the agent keys: 8 bytes per key and column).
+    """
+    import numpy as np
+    import psycopg
+    from django.db import transaction
+    from psycopg import pq
+
+    from catalogue.models.querysets import PUBLISHED
+
+    from .facet_arrays import Rows
+    from .facets import AGENT_KEYS_TABLE, FACETS_TABLE
+
+    def agg(expression: str) -> str:
+        return f"array_send(array_agg({expression}))"
+
+    narrow = [
+        ("document_id::int4", 4),
+        ("(status = %s)::int4", 4),
+        *((f"coalesce({column}, -1)::int4", 4) for column in columns.values()),
+        (f"coalesce(date - {_EPOCH}, {_NULL_DAY})", 4),
+        ("coalesce((extract(epoch FROM time) * 1000000)::int8, -1)", 8),
+    ]
+    link_tables = {
+        "caveat": ("catalogue_document_caveats", "caveat_id"),
+        "subject": ("catalogue_document_subjects", "subject_id"),
+        "agent": (AGENT_KEYS_TABLE, "agent_key"),
+    }
+    outer = conn.in_atomic_block  # a transaction already open has its own snapshot
+    with transaction.atomic(using=conn.alias, savepoint=False), conn.cursor() as cursor:
+        if not outer:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # Django's cursors bind client-side, which returns text only: a plain psycopg
+        # cursor on the same connection (and transaction) fetches binary.
+        with psycopg.Cursor(conn.connection) as raw:
+            raw.format = pq.Format.BINARY
+            # No ORDER BY: the aggregates of one pass see the rows in the same order.
+            raw.execute(
+                f"SELECT {', '.join(agg(e) for e, _ in narrow)} FROM {FACETS_TABLE}", [PUBLISHED]
+            )
+            row = raw.fetchone()
+            values = [_array(data, width) for data, (_, width) in zip(row, narrow, strict=True)]
+            pairs = {}
+            for facet in links:
+                table, column = link_tables[facet]
+                raw.execute(
+                    f"SELECT {agg('document_id::int4')}, {agg(f'{column}::int4')} FROM {table}"
+                )
+                owner, value = raw.fetchone()
+                pairs[facet] = (_array(owner, 4), _array(value, 4))
+        cursor.execute(labels_sql)
+        labels = cursor.fetchall()
+    ids, published, *rest = values
+    *narrow_columns, days, times = rest
+
+    def iso_dates(distinct):
+        epoch = np.datetime64("1970-01-01", "D")
+        return [str(d) for d in (epoch + distinct.astype("timedelta64[D]")).astype(str)]
+
+    return Rows(
+        ids=ids,
+        published=published.astype(bool),
+        columns=dict(zip(columns, narrow_columns, strict=True)),
+        date=(days, _NULL_DAY),
+        time=(times, -1),
+        links=pairs,
+        labels=labels,
+        iso_dates=iso_dates,
+    )

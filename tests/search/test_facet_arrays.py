@@ -1,4 +1,4 @@
-"""Facet counts over in-process arrays (SQLite) must equal the SQL facet engine's for
+"""Facet counts over in-process arrays (SQLite and PostgreSQL) must equal the SQL facet engine's for
 every filter state (counts, facet values and order, page ids in every sort), follow every
 kind of write at once (the change stamp renews the snapshot), and fall back to the SQL
 engine where the arrays are off or cannot answer."""
@@ -22,18 +22,6 @@ from tests.search.test_facet_engine import corpus  # noqa: F401 - the shared fix
 pytestmark = pytest.mark.skipif(
     connection.vendor not in ("sqlite", "postgresql"), reason="the facet engine's databases"
 )
-
-
-@pytest.fixture(autouse=True)
-def _sqlite_only(request):
-    if connection.vendor != "sqlite" and request.node.name != "test_postgresql_keeps_sql":
-        pytest.skip("the facet arrays serve SQLite only")
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL")
-def test_postgresql_keeps_sql(corpus):  # noqa: F811
-    engine = filterset("q=quarantine&sort=relevance").engine()
-    assert type(engine) is FacetEngine
 
 
 def filterset(state):
@@ -121,7 +109,7 @@ def test_date_ranges_equal_the_sql_engine(corpus):  # noqa: F811
         assert answers(ArrayFacetEngine, state) == answers(FacetEngine, state), state
 
 
-def test_the_public_search_uses_the_arrays_on_sqlite(corpus):  # noqa: F811
+def test_the_public_search_uses_the_arrays(corpus):  # noqa: F811
     engine = filterset("q=quarantine&sort=relevance").engine()
     assert type(engine) is ArrayFacetEngine
 
