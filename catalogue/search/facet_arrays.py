@@ -179,6 +179,10 @@ class Rows:
     links: dict
     labels: list
     iso_dates: object = None  # distinct date values -> their ISO texts
+    # PostgreSQL's loader fills id-indexed arrays (``ids`` is then ``arange``) and CSR
+    # links itself, chunk by chunk: ``build`` takes them without a copy.
+    indexed: bool = False
+    csr: dict | None = None
 
 
 def load(stamp, conn=None) -> Snapshot:
@@ -229,30 +233,35 @@ def build(stamp, rows: Rows) -> Snapshot:
     as ranks, links as CSR, labels by facet and id."""
     ids = rows.ids
     size = int(ids.max()) + 1 if ids.size else 1
-    published = np.zeros(size, dtype=bool)
-    published[ids] = rows.published
-    columns = {}
-    for facet, values in rows.columns.items():
-        column = np.full(size, -1, dtype=np.int32)
+
+    def indexed(values, empty, dtype):
+        if rows.indexed and values.size == size:
+            return values.astype(dtype, copy=False)
+        column = np.full(size, empty, dtype=dtype)
         column[ids] = values
-        columns[facet] = column
+        return column
+
+    published = indexed(rows.published, False, bool)
+    columns = {facet: indexed(values, -1, np.int32) for facet, values in rows.columns.items()}
     moments = {}
     for name, (values, null) in (("date", rows.date), ("time", rows.time)):
         ranks, distinct = _ranks(values, null)
-        column = np.full(size, -1, dtype=np.int32)
-        column[ids] = ranks
+        column = indexed(ranks, -1, np.int32)
+        del ranks
         if name == "date" and rows.iso_dates is not None:
             moments[name] = column, rows.iso_dates(distinct)
         else:
             moments[name] = column, distinct.tolist()
-    csr = {}
+    csr = dict(rows.csr or {})
     for facet, (owner, value) in rows.links.items():
         keep = (owner >= 0) & (owner < size)
-        owner, value = owner[keep], value[keep]
-        order = np.argsort(owner, kind="stable")
+        if not keep.all():
+            owner, value = owner[keep], value[keep]
+        if owner.size > 1 and (owner[1:] < owner[:-1]).any():
+            value = value[np.argsort(owner, kind="stable")]
         offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(owner, minlength=size), out=offsets[1:])
-        csr[facet] = (offsets, value[order].astype(np.int32))
+        csr[facet] = (offsets, value.astype(np.int32, copy=False))
     table = {}
     for facet, pk, key, label, extra, position in rows.labels:
         if facet in _INT_KEYS:
