@@ -16,7 +16,7 @@ from catalogue.models import AgentRole, Document, DocumentAgent
 from catalogue.search import facet_arrays
 from catalogue.search.facet_arrays import ArrayFacetEngine
 from catalogue.search.facet_engine import FacetEngine
-from tests.factories import DocumentAgentFactory, DocumentFactory
+from tests.factories import AgentFactory, DocumentAgentFactory, DocumentFactory
 from tests.search.test_facet_engine import corpus  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.skipif(
@@ -222,3 +222,45 @@ def test_the_stamp_is_read_once_when_the_arrays_are_chosen(corpus, django_assert
         engine = filterset(engine_state).engine()
         assert type(engine) is ArrayFacetEngine
         engine.stamp()
+
+
+def test_ties_follow_the_databases_collation_and_null_roles_its_null_order(corpus):  # noqa: F811
+    """Facet values with equal counts come in the SQL branch's order: names by the
+    database's collation (PostgreSQL's is the locale's, not code points), and a role
+    outside the choices (no name: NULL) first on SQLite, last on PostgreSQL."""
+    names = ["dean", "Dean", "de Gaulle", "D'Arcy", "Éire", "Zorin", "zorin", "a-b", "ab"]
+    for name in names:
+        agent = AgentFactory(authorised_name=name)
+        for document in DocumentFactory.create_batch(2, title="Quarantine tie", text="tie"):
+            DocumentAgentFactory(document=document, agent=agent, role=AgentRole.DRAFTER)
+            odd = DocumentAgentFactory(document=document, agent=agent, role=AgentRole.SIGNER)
+            DocumentAgent.objects.filter(pk=odd.pk).update(role="unlisted")
+    state = "q=tie&sort=relevance"
+    fast, slow = answers(ArrayFacetEngine, state), answers(FacetEngine, state)
+    assert fast == slow
+    agents = fast[0]["agent"]
+    assert len(agents) == 2 * len(names) and {row["n"] for row in agents} == {2}
+    assert {row["agent_roles__role"] for row in agents} == {AgentRole.DRAFTER, None}
+
+
+def test_the_search_reads_the_routers_database(settings):
+    """With replicas, an engine reads (stamp, counts, page, arrays) where the router sends
+    reads: a replica, and the primary once the context has written (read-your-writes).
+    No test transaction here: inside one the router keeps every read on the primary."""
+    import copy
+
+    from archive_site import db_router
+    from catalogue.search.facet_engine import read_alias
+
+    wired = {k: settings.DATABASES.pop(k) for k in list(settings.DATABASES) if k != "default"}
+    db_router.reset()
+    try:
+        assert read_alias() == "default"
+        settings.DATABASES["replica_1"] = copy.deepcopy(settings.DATABASES["default"])
+        assert read_alias() == "replica_1"
+        db_router.PrimaryReplicaRouter().db_for_write(Document)
+        assert read_alias() == "default"
+    finally:
+        db_router.reset()
+        settings.DATABASES.pop("replica_1", None)
+        settings.DATABASES.update(wired)
