@@ -161,12 +161,15 @@ class DocumentFilterSet(django_filters.FilterSet):
                 return queryset.order_by("-rank", "date", "time", "pk")
             return queryset
         # Undated documents and unstated times last on every database, in the form the
-        # document_date_order(_desc) indexes hold (SQLite cannot index NULLS LAST).
-        undated, untimed = IsNull(F("date"), True).asc(), IsNull(F("time"), True).asc()
+        # date indexes hold (SQLite cannot index NULLS LAST): "date" walks
+        # document_date_order, "-date" walks document_date_seek_desc backwards, as the
+        # API's cursor does ("IS NOT NULL" descending is "IS NULL" ascending).
         if value == "date":
+            undated, untimed = IsNull(F("date"), True).asc(), IsNull(F("time"), True).asc()
             return queryset.order_by(undated, "date", untimed, "time", "pk")
         if value == "-date":
-            return queryset.order_by(undated, "-date", untimed, "-time", "-pk")
+            dated, timed = IsNull(F("date"), False).desc(), IsNull(F("time"), False).desc()
+            return queryset.order_by(dated, "-date", timed, "-time", "-pk")
         if value == "title":
             return queryset.order_by("title", "pk")
         return queryset

@@ -3,14 +3,18 @@ indexes used to serve is still served by an index (the composite one its column 
 the history tables keep the indexes history is read by, and the migration only drops
 indexes, so ``migrate`` does not rebuild the search index for it."""
 
+import datetime
 from importlib import import_module
 
 import pytest
 from django.db import connection
+from django.db.models import F
+from django.db.models.lookups import IsNull
 
 from catalogue.models import (
     AgentName,
     Citation,
+    DatePrecision,
     Document,
     DocumentAgent,
     EventAgent,
@@ -18,6 +22,7 @@ from catalogue.models import (
     ProvenanceEvent,
 )
 from catalogue.search import install
+from tests import factories
 
 MIGRATION = import_module("catalogue.migrations.0013_index_diet")
 
@@ -221,3 +226,88 @@ def test_without_the_status_index_the_api_list_would_sort():
     # EXPLAIN is not planned again after the schema changed.
     plan = api_list_plan(limit=102)
     assert "USE TEMP B-TREE FOR ORDER BY" in plan, plan
+
+
+# --- 0014: one index for the -date order --------------------------------------------
+
+PAGES_MIGRATION = import_module("catalogue.migrations.0014_import_pages")
+DATE_ORDER_INDEX = {"date": "document_date_order", "-date": "document_date_seek_desc"}
+
+
+def list_page(sort: str, queryset=None):
+    """The HTML list's ordered page (the same FilterSet as the API's filters)."""
+    from catalogue.filters import DocumentFilterSet
+
+    base = Document.objects.published() if queryset is None else queryset
+    return DocumentFilterSet(data={"sort": sort}, queryset=base).qs[:50]
+
+
+@sqlite_plans
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_the_list_date_orders_walk_an_index_without_a_sort(sort):
+    """The HTML list's ``-date`` is written like the API cursor's, so it walks
+    ``document_date_seek_desc`` backwards; ``document_date_order_desc`` is gone. (The
+    order alone: over an empty test table with a status filter SQLite's plan, with no
+    statistics, prefers the status index.)"""
+    plan = list_page(sort, Document.objects.all()).explain()
+    assert f"USING INDEX {DATE_ORDER_INDEX[sort]}" in plan, plan
+    assert "USE TEMP B-TREE" not in plan, plan
+
+
+@sqlite_plans
+@pytest.mark.django_db
+def test_the_former_list_order_would_sort_without_the_dropped_index():
+    """The control: ``(date IS NULL) ASC, date DESC, …`` (the list's order before 0014)
+    matches no remaining index: at best one walks the ascending index by its flag and
+    sorts the rest."""
+    undated, untimed = IsNull(F("date"), True).asc(), IsNull(F("time"), True).asc()
+    queryset = Document.objects.order_by(undated, "-date", untimed, "-time", "-pk")
+    plan = queryset[:51].explain()
+    assert "USE TEMP B-TREE FOR" in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_list_date_orders_are_unchanged(django_assert_num_queries):
+    """Same rows in the same order as the two-index form (so the same page boundaries):
+    undated last, untimed last within a date, both directions."""
+    unit = factories.UnitFactory()
+    for date in [datetime.date(1962, 10, 22), datetime.date(1962, 10, 27), None]:
+        for time in [datetime.time(9, 30), None, datetime.time(18, 0)]:
+            for _ in range(2):
+                factories.DocumentFactory(
+                    unit=unit,
+                    date=date,
+                    time=time,
+                    date_precision=DatePrecision.DAY if date else DatePrecision.UNKNOWN,
+                    status="published",
+                )
+    undated, untimed = IsNull(F("date"), True).asc(), IsNull(F("time"), True).asc()
+    before = {
+        "date": [undated, "date", untimed, "time", "pk"],
+        "-date": [undated, "-date", untimed, "-time", "-pk"],
+    }
+    for sort, terms in before.items():
+        expected = list(Document.objects.published().order_by(*terms).values_list("pk", flat=True))
+        with django_assert_num_queries(1):
+            got = list(list_page(sort).values_list("pk", flat=True))
+        assert len(expected) == 18
+        assert got == expected, sort
+    newest = list(list_page("-date").values_list("date", "time"))
+    assert newest[0] == (datetime.date(1962, 10, 27), datetime.time(18, 0))
+    assert newest[-1] == (None, None)
+
+
+@pytest.mark.django_db
+def test_the_order_desc_index_is_gone_and_its_twin_is_there():
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "catalogue_document")
+    assert "document_date_order_desc" not in constraints
+    assert {"document_date_order", "document_date_seek_desc"} <= set(constraints)
+
+
+def test_0014_only_drops_an_index_so_migrate_does_not_reindex():
+    migration = PAGES_MIGRATION.Migration("0014_import_pages", "catalogue")
+    assert not install.plan_may_write([(migration, False)])
+    assert not install.plan_may_write([(migration, True)])
+    assert {op.__class__.__name__ for op in migration.operations} == {"RemoveIndex"}

@@ -236,14 +236,6 @@ class Document(models.Model):
                 F("id"),
                 name="document_date_order",
             ),
-            models.Index(
-                IsNull(F("date"), True),
-                F("date").desc(),
-                IsNull(F("time"), True),
-                F("time").desc(),
-                F("id").desc(),
-                name="document_date_order_desc",
-            ),
             # Created by RunSQL in 0009 and 0010, declared here (0011, state only).
             # The importer's lookup of a hand-described record by its file's checksum.
             models.Index(
@@ -251,7 +243,8 @@ class Document(models.Model):
                 condition=models.Q(identity_key=""),
                 name="document_unkeyed_checksum",
             ),
-            # The API's -date order in one direction, for a row-value keyset seek.
+            # The -date order (API and HTML list), read backwards; written in one
+            # direction for the API's row-value keyset seek.
             models.Index(
                 IsNull(F("date"), False),
                 F("date"),

@@ -10,6 +10,9 @@ from .schema import (
     AGENT_MARK,
     AGENT_TABLE,
     FTS_TABLE,
+    SQLITE_SOURCE,
+    sqlite_clear,
+    sqlite_fill,
     sqlite_refresh,
     sqlite_refresh_agents,
     sqlite_statements,
@@ -96,6 +99,7 @@ class SQLiteFTSBackend(SearchBackend):
             return
         placeholders = ", ".join(str(i) for i in ids)  # integers only
         with connection.cursor() as cursor:
+            cursor.execute(SQLITE_SOURCE)  # a bulk load may have dropped it with the triggers
             for statement in sqlite_statements(sqlite_refresh(f"d.id IN ({placeholders})")):
                 cursor.execute(statement)
 
@@ -111,19 +115,23 @@ class SQLiteFTSBackend(SearchBackend):
     def rebuild(self) -> int:
         self.clear()
         with connection.cursor() as cursor:
+            cursor.execute(SQLITE_SOURCE)
             cursor.execute(
                 sqlite_statements(sqlite_refresh_agents("SELECT id FROM catalogue_agent"))[1]
             )
-            cursor.execute(sqlite_statements(sqlite_refresh("1 = 1"))[1])
-            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
-            return cursor.fetchone()[0]
+            for statement in sqlite_fill():
+                cursor.execute(statement)
+        return self.indexed_count()
 
     def clear(self):
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+            for statement in sqlite_clear():
+                cursor.execute(statement)
             cursor.execute(f"DELETE FROM {AGENT_TABLE}")
 
     def indexed_count(self) -> int:
+        """Rows of the index, from FTS5's one narrow row per document (a ``count(*)`` of
+        the external content table would count the view's rows, reading every text)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
+            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}_docsize")
             return cursor.fetchone()[0]

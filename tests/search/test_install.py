@@ -47,8 +47,17 @@ def plant_sentinels(document):
 def sentinels(document) -> tuple[bool, bool]:
     """(index row still altered, facet row still altered)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT title FROM {schema.FTS_TABLE} WHERE rowid = %s", [document.pk])
-        (title,) = cursor.fetchone()
+        if connection.vendor == "sqlite":
+            # The index holds the sentinel's tokens; its texts are read from the catalogue.
+            cursor.execute(
+                f"SELECT count(*) FROM {schema.FTS_TABLE} "
+                f"WHERE {schema.FTS_TABLE} MATCH %s AND rowid = %s",
+                [f"title:{SENTINEL}", document.pk],
+            )
+            title = SENTINEL if cursor.fetchone()[0] else None
+        else:
+            cursor.execute(f"SELECT title FROM {schema.PG_TABLE} WHERE rowid = %s", [document.pk])
+            (title,) = cursor.fetchone()
         cursor.execute(
             f"SELECT status FROM {facets.FACETS_TABLE} WHERE document_id = %s", [document.pk]
         )
