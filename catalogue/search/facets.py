@@ -308,3 +308,20 @@ def ensure_facet_table(sender, using="default", plan=None, **kwargs):
         rebuild(conn)
     if reshaped:
         install_state.record_version(conn, VERSION_NAME, version)
+
+
+def refresh_documents(conn, document_ids) -> None:
+    """What the row triggers would have left after a bulk write made with them off
+    (``services.cataloguing.triggers``): the facet rows and agent keys of these
+    documents rebuilt set-based, and the stamp renewed once. SQLite only (PostgreSQL's
+    import keeps its facet triggers). Ids are integers, written into the statements."""
+    ids = ", ".join(str(int(i)) for i in sorted(set(document_ids)))
+    with conn.cursor() as cursor:
+        if ids:
+            cursor.execute(f"DELETE FROM {FACETS_TABLE} WHERE document_id IN ({ids})")
+            cursor.execute(
+                f"INSERT INTO {FACETS_TABLE} ({ROW_COLUMNS}) {_ROW} WHERE d.id IN ({ids})"
+            )
+            cursor.execute(f"DELETE FROM {AGENT_KEYS_TABLE} WHERE document_id IN ({ids})")
+            cursor.execute(f"{_KEYS} WHERE document_id IN ({ids})")
+        cursor.execute(_BUMP)

@@ -121,7 +121,7 @@ def catalogue_documents(
     results: list[tuple[Document, str]] = []
     channel = recording_channel(ChangeChannel.IMPORT, import_run=import_run)
     try:
-        with channel, transaction.atomic(), index_once() as indexer:
+        with channel, transaction.atomic(), index_once(all_triggers=True) as indexer:
             named_agents: set[int] = set()
             parsed_docs = list(parsed_docs)
             placed: list = [None] * len(parsed_docs)

@@ -1,15 +1,28 @@
-"""Keep the search index right during an import without paying for it per row.
+"""Keep the search index (and the facet rows) right during an import without paying for
+them per row.
 
-The search index is kept in sync by per-row triggers (``catalogue.search.schema``):
-right for single edits, but an imported document inserts a dozen footnote and role
-rows, and each would re-tokenise the whole document. On SQLite the batch therefore
-pauses the triggers inside its own write transaction (a row in the pause table, which
-the triggers test: no schema change, so concurrent readers are unaffected, and no other
-connection can write meanwhile), indexes each written document once through
-``get_backend().index_documents``, and deletes the row before committing. On PostgreSQL the batch disables the same triggers with ``ALTER
-TABLE … DISABLE TRIGGER`` (a lock that blocks other writers, not readers, until the
-batch commits; other sessions never see the triggers disabled) and re-enables them.
-If the batch fails, the rollback restores the triggers with everything else.
+The search index and the facet table are kept in sync by per-row triggers
+(``catalogue.search.schema``, ``catalogue.search.facets``): right for single edits, but
+an imported document inserts a dozen footnote, role and citation rows, and each would
+re-tokenise the whole document, rewrite its facet row or renew the change stamp.
+
+On SQLite a batch switches its own connection's triggers off
+(``SQLITE_DBCONFIG_ENABLE_TRIGGER``, see ``triggers.py``) for the length of its write:
+no schema change, so concurrent readers are unaffected, and no other connection can
+write meanwhile. With no trigger compiled into its statements SQLite keeps no statement
+journal for them either. The batch then indexes each written document once
+(``get_backend().index_documents``), rebuilds those documents' facet rows and agent keys
+set-based and renews the stamp once (``facets.refresh_documents``), and switches the
+triggers back on before committing; they come back on when it fails too (the setting
+is the connection's, not the transaction's; the rollback undoes the rest). Where the
+switch is not available (and for ``OnceIndexer()`` users that rebuild everything
+themselves, such as a restore) the search triggers are paused with a row in the pause
+table instead, and the facet triggers stay live.
+
+On PostgreSQL the batch disables the search triggers with ``ALTER TABLE … DISABLE
+TRIGGER`` (a lock that blocks other writers, not readers, until the batch commits;
+other sessions never see the triggers disabled) and re-enables them; the facet triggers
+stay live. If the batch fails, the rollback restores the triggers with everything else.
 """
 
 from contextlib import contextmanager
@@ -18,23 +31,40 @@ from django.db import connection
 
 from catalogue.search import get_backend
 
+from .triggers import set_triggers
+
 
 class OnceIndexer:
-    """Collects nothing; suspends triggers on first write and indexes on request."""
+    """Suspends the triggers on the first write and indexes on request.
 
-    def __init__(self):
+    ``all_triggers``: on SQLite, switch every trigger of the connection off (the caller
+    writes only what ``index`` is told about: documents, and agents that gained a name)
+    rather than pausing the search triggers."""
+
+    def __init__(self, *, all_triggers: bool = False):
+        self.all_triggers = all_triggers
         self.suspended = False
-        self.paused = False  # SQLite
+        self.paused = False  # SQLite, search triggers paused by a row
+        self.switched_off = False  # SQLite, all triggers off for this connection
         self.disabled: list[tuple[str, str]] = []  # PostgreSQL (table, trigger)
+        self.documents: set[int] = set()
 
     def suspend(self):
         """Call before the first write of the transaction (not at all if none)."""
-        from catalogue.search import schema
+        from catalogue.search import facets, schema
 
         if self.suspended or not connection.in_atomic_block:
             return
         self.suspended = True
         if connection.vendor == "sqlite" and schema.is_installed(connection):
+            if (
+                self.all_triggers
+                and facets.is_installed(connection)
+                and set_triggers(connection.connection, False)
+            ):
+                self.switched_off = True
+                _keep_guards(schema)
+                return
             with connection.cursor() as cursor:
                 schema.pause_sqlite_triggers(cursor)
             self.paused = True
@@ -51,16 +81,31 @@ class OnceIndexer:
                 _alter_triggers(cursor, self.disabled, "DISABLE")
 
     def restore(self):
-        from catalogue.search import schema
+        """Bring what the suspended triggers keep up to date and resume them."""
+        from catalogue.search import facets, schema
 
         if not self.suspended:
             return
-        if self.paused:
+        if self.switched_off:
+            try:
+                facets.refresh_documents(connection, self.documents)
+                _drop_guards(schema)
+            finally:
+                self.switch_on()
+        elif self.paused:
             with connection.cursor() as cursor:
                 schema.resume_sqlite_triggers(cursor)
         elif self.disabled:
             with connection.cursor() as cursor:
                 _alter_triggers(cursor, self.disabled, "ENABLE")
+
+    def switch_on(self):
+        """The connection's triggers back on (SQLite; also when the batch failed: the
+        rollback that follows removes the TEMP guards with the rest)."""
+        if self.switched_off:
+            self.switched_off = False
+            if not set_triggers(connection.connection, True):
+                raise RuntimeError("could not switch this connection's SQLite triggers back on")
 
     def index(self, document_ids, *, agent_ids=()):
         """Index these documents, and the names of agents that gained one. A new variant
@@ -68,11 +113,41 @@ class OnceIndexer:
         (see ``catalogue.search.schema``), so a prolific agent's thousands of documents
         are not re-indexed."""
         backend = get_backend()
+        self.documents.update(document_ids)
         if document_ids:
             backend.index_documents(sorted(set(document_ids)))
         index_agents = getattr(backend, "index_agents", None)
         if agent_ids and index_agents is not None:
             index_agents(sorted(set(agent_ids)))
+
+
+def _guard_name(name: str) -> str:
+    return f"catalogue_import_guard_{name}"
+
+
+def _keep_guards(schema):
+    """Triggers the index needs even during a bulk write (``schema.SQLITE_GUARDS``, if
+    the index has any: e.g. removing a row as indexed before its text changes) as TEMP
+    copies: a connection with its triggers switched off still fires TEMP ones, and
+    only it sees them."""
+    guards = getattr(schema, "SQLITE_GUARDS", ())
+    if not guards:
+        return
+    with connection.cursor() as cursor:
+        for name, event, table, body in guards:
+            cursor.execute(
+                f"CREATE TEMP TRIGGER IF NOT EXISTS {_guard_name(name)} {event} "
+                f"ON main.{table} BEGIN\n{body}\nEND"
+            )
+
+
+def _drop_guards(schema):
+    guards = getattr(schema, "SQLITE_GUARDS", ())
+    if not guards:
+        return
+    with connection.cursor() as cursor:
+        for name, *_ in guards:
+            cursor.execute(f"DROP TRIGGER IF EXISTS temp.{_guard_name(name)}")
 
 
 def _alter_triggers(cursor, triggers, action: str):
@@ -96,9 +171,14 @@ SUSPENDED_TABLES = (
 
 
 @contextmanager
-def index_once():
+def index_once(*, all_triggers: bool = False):
     """Within a transaction: yield an ``OnceIndexer``; on leaving the block normally,
-    re-create any triggers it suspended (on an exception the rollback does)."""
-    indexer = OnceIndexer()
-    yield indexer
-    indexer.restore()
+    bring the derived tables up to date and resume the triggers it suspended (on an
+    exception the rollback restores the tables and the pause, and a connection whose
+    triggers were switched off gets them back here)."""
+    indexer = OnceIndexer(all_triggers=all_triggers)
+    try:
+        yield indexer
+        indexer.restore()
+    finally:
+        indexer.switch_on()
