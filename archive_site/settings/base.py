@@ -179,7 +179,7 @@ API_THROTTLE_CACHE = os.environ.get("API_THROTTLE_CACHE", "default")
 # follows every change (catalogue/views/documents.py), so this bounds only rows
 # written without save().
 CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "300"))
-# Search facet counts over an in-process copy of the facet rows (SQLite only; reloaded
+# Search facet counts over an in-process copy of the facet rows (SQLite and PostgreSQL; reloaded
 # by the first search after any write: ~0.3 s at 100,000 documents). False: SQL only.
 SEARCH_FACET_ARRAYS = env_bool("SEARCH_FACET_ARRAYS", True)
 # After a write, a process reloads them only once the time since its last load is this

@@ -167,7 +167,7 @@ def facet_rows(conn, columns: dict, links: tuple, labels_sql: str):
 
     from catalogue.models.querysets import PUBLISHED
 
-    from .facet_arrays import Rows
+    from .facet_snapshot import Rows
     from .facets import AGENT_KEYS_TABLE, FACETS_TABLE
 
     def agg(expression: str, width: int = 4) -> str:
