@@ -33,6 +33,11 @@ __all__ = [
 
 BATCH_SIZE = 2000
 
+# Staged loads (SQLite, planning worker): the deferred indexes are built once this share
+# of the documents is in, while the worker still plans the last batches, rather than
+# after them with nothing else running; the rows after are indexed as they go in.
+EARLY_INDEXES = 0.8
+
 
 class CorpusError(Exception):
     """Bad arguments or a corpus that would collide with what the database holds."""
@@ -154,7 +159,9 @@ def generate_corpus(
         with load.derived_tables_suspended() as index_installed:
             with (
                 load.postgres_foreign_keys_checked_once(LOADED_TABLES),
-                load.deferred_indexes(LOADED_TABLES, stored_before=_live_late_indexes(worker)),
+                load.deferred_indexes(
+                    LOADED_TABLES, stored_before=_live_late_indexes(worker)
+                ) as deferred,
                 # Chosen here, after everything the load does before its rows.
                 _producer(worker, scratch)(
                     stream, writer, batch_size=batch_size, text_dir=text_dir, total=documents
@@ -166,6 +173,11 @@ def generate_corpus(
                     result.files_written += rows.files_written
                     if progress:
                         progress(rows.documents)
+                    if (
+                        isinstance(rows, staging.StagedBatch)
+                        and writer.counts["documents"] >= EARLY_INDEXES * documents
+                    ):
+                        deferred.build()
             result.rows.update(writer.counts)
             result.documents = writer.counts["documents"]
             result.seconds = time.perf_counter() - started

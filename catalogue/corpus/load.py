@@ -179,7 +179,11 @@ def deferred_indexes(tables: list[str], *, stored_before: dict[str, str] | None 
     are all stored before the given column are deferred. A build reads every row back;
     columns stored after a long text sit on overflow pages, and such a build costs about
     what keeping the index live does, while one over the leading columns costs about a
-    third of it (documents' table, 20,000 rows)."""
+    third of it (documents' table, 20,000 rows).
+
+    Yields a ``DeferredIndexes``: its ``build()`` re-creates them before the last rows
+    (each is then kept up to date for those), so that a build can overlap work still
+    under way elsewhere instead of all of them waiting at the end."""
     saved: list[str] = []
     qn = connection.ops.quote_name
     stored_before = stored_before or {}
@@ -196,10 +200,21 @@ def deferred_indexes(tables: list[str], *, stored_before: dict[str, str] | None 
                     continue
                 saved.append(definition)
                 cursor.execute(f"DROP INDEX {qn(name)}")
-    yield
-    with connection.cursor() as cursor:
-        for definition in saved:
-            cursor.execute(definition)
+    deferred = DeferredIndexes(saved)
+    yield deferred
+    deferred.build()
+
+
+class DeferredIndexes:
+    """The definitions ``deferred_indexes`` dropped and has yet to re-create."""
+
+    def __init__(self, definitions: list[str]):
+        self.pending = list(definitions)
+
+    def build(self) -> None:
+        with connection.cursor() as cursor:
+            while self.pending:
+                cursor.execute(self.pending.pop(0))
 
 
 def _columns_stored_before(cursor, table: str, column: str) -> set[str]:

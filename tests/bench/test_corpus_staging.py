@@ -159,3 +159,63 @@ def test_sigterm_mid_load_rolls_back_and_removes_the_scratch_files(scratch_root,
         cursor.execute("PRAGMA database_list")
         assert not [r for r in cursor.fetchall() if r[1] not in ("main", "temp")]
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def _indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )
+        return sorted(cursor.fetchall())
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_staged_load_builds_the_deferred_indexes_before_its_last_batches(scratch_root, monkeypatch):
+    from catalogue.corpus import EARLY_INDEXES, load
+    from catalogue.corpus.writer import CorpusWriter
+
+    before = _indexes()
+    seen: list[tuple[str, int]] = []
+    insert, build = CorpusWriter.insert, load.DeferredIndexes.build
+
+    def recording_insert(self, rows):
+        insert(self, rows)
+        seen.append(("batch", self.counts["documents"]))
+
+    def recording_build(self):
+        if self.pending:
+            seen.append(("indexes", len(_indexes())))
+        build(self)
+
+    monkeypatch.setattr(CorpusWriter, "insert", recording_insert)
+    monkeypatch.setattr(load.DeferredIndexes, "build", recording_build)
+    generate_corpus(documents=400, seed=5, parallel=True, batch_size=20)
+
+    assert _indexes() == before  # every index back, as defined
+    builds = [i for i, (what, _n) in enumerate(seen) if what == "indexes"]
+    assert len(builds) == 1  # built once, not again at the end
+    at = builds[0]
+    batches = [n for what, n in seen if what == "batch"]
+    assert len(batches) == len(staging.batch_sizes(400, staging.available(True)))
+    assert seen[at - 1][1] >= EARLY_INDEXES * 400  # not before that share of documents
+    assert seen[at - 2][1] < EARLY_INDEXES * 400  # but right after the batch reaching it
+    assert at < len(seen) - 1  # and before the last batch
+    assert seen[at][1] < len(before)  # some were deferred
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_deferred_indexes_build_once_whenever_asked():
+    from catalogue.corpus import load
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM catalogue_footnote")
+        assert cursor.fetchone()[0] == 0
+    before = _indexes()
+    with load.deferred_indexes(["catalogue_footnote"]) as deferred:
+        assert len(_indexes()) < len(before)
+        deferred.build()
+        assert _indexes() == before
+        assert not deferred.pending
+    assert _indexes() == before  # not created twice (that would raise)

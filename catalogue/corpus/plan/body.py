@@ -18,6 +18,10 @@ SENTENCE_POOL = 2**14
 POOL_TABLE_REPEAT = 2**16 // SENTENCE_POOL
 WORDS_PER_SENTENCE = 14
 PARAGRAPH_SIZES = (2, 3, 4, 5, 6)  # pooled sentences after each paragraph's opener
+N_PARAGRAPH_SIZES = float(len(PARAGRAPH_SIZES))
+FOOTNOTE_KINDS = ("date", "citation", "cross_reference", "archival", "note")
+FOOTNOTE_CUM = (20, 35, 60, 75, 100)
+DAYS_BACK = tuple(dt.timedelta(days=d) for d in range(7))
 
 
 class BodyDrafting:
@@ -25,10 +29,12 @@ class BodyDrafting:
 
     def _sentence(self, labels: list[str]) -> str:
         """A sentence naming one of this document's own people when it has any."""
-        rng = self.rng
+        below = self.rng._randbelow
         if labels:
-            return rng.choice(self.person_pool).replace("{p}", rng.choice(labels))
-        return rng.choice(self.sentence_pool)
+            pool = self.person_pool
+            return pool[below(len(pool))].replace("{p}", labels[below(len(labels))])
+        pool = self.sentence_pool
+        return pool[below(len(pool))]
 
     def _fresh(self) -> str:
         rng = self.rng
@@ -84,36 +90,39 @@ class BodyDrafting:
                 turn = 1 - turn
             return "\n\n".join(paragraphs)
         # Draw the whole body in a few calls: per-sentence draws dominated generation.
+        # The list comprehensions draw what ``rng.choices(seq, k=n)`` draws (one
+        # ``random()`` each, ``seq[floor(random() * len(seq))]``), without its call.
         n_paragraphs = max(1, round(words / (5 * WORDS_PER_SENTENCE)))
-        sizes = rng.choices(PARAGRAPH_SIZES, k=n_paragraphs)
+        random = rng.random
+        steps = range(n_paragraphs)
+        sizes = [PARAGRAPH_SIZES[int(random() * N_PARAGRAPH_SIZES)] for _ in steps]
         pooled = self._pooled(sum(sizes))
         if labels:
-            openers = [
-                t.replace("{p}", who)
-                for t, who in zip(
-                    rng.choices(self.person_pool, k=n_paragraphs),
-                    rng.choices(labels, k=n_paragraphs),
-                    strict=True,
-                )
-            ]
+            pool = self.person_pool
+            n = float(len(pool))
+            templates = [pool[int(random() * n)] for _ in steps]
+            n = float(len(labels))
+            openers = [t.replace("{p}", labels[int(random() * n)]) for t in templates]
         else:
-            openers = rng.choices(self.sentence_pool, k=n_paragraphs)
+            pool = self.sentence_pool
+            n = float(len(pool))
+            openers = [pool[int(random() * n)] for _ in steps]
         at = 0
-        for i, size in enumerate(sizes):
-            text = " ".join([openers[i], *pooled[at : at + size]])
+        for opener, size in zip(openers, sizes, strict=True):
+            paragraphs.append(" ".join((opener, *pooled[at : at + size])))
             at += size
-            if i == 0 and message_number:
-                text = " ".join([f"{message_number}.", *routing, text])
-            paragraphs.append(text)
+        if message_number:
+            paragraphs[0] = " ".join((f"{message_number}.", *routing, paragraphs[0]))
         return "\n\n".join(paragraphs)
 
     def _footnotes(self, index, n, body, date):
-        rng = self.rng
         if n == 0:
             return [], body
+        below = self.rng._randbelow
+        size = len(body)
         found = set()
         for _ in range(n * 3):
-            pos = body.find(" ", rng.randrange(len(body)))
+            pos = body.find(" ", below(size))
             if pos > 0:
                 found.add(pos)
             if len(found) == n:
@@ -138,24 +147,23 @@ class BodyDrafting:
 
     def _footnote(self, index, number, anchor, offset, date) -> PlannedFootnote:
         rng = self.rng
-        kind = rng.choices(
-            ["date", "citation", "cross_reference", "archival", "note"],
-            cum_weights=[20, 35, 60, 75, 100],
-        )[0]
-        note = PlannedFootnote(number=number, text="", kind=kind, anchor=anchor, offset=offset)
+        below = rng._randbelow  # as choice/randint/randrange draw
+        kind = weighted(rng, FOOTNOTE_KINDS, FOOTNOTE_CUM)
+        note = PlannedFootnote(number, "", kind, anchor, offset)
         if kind == "date":
             base = date or v.PEAK_START
-            resolved = base - dt.timedelta(days=rng.randint(0, 6))
+            resolved = base - DAYS_BACK[below(7)]
             note.resolved_date = resolved
             note.text = f"{MONTHS[resolved.month]} {resolved.day}."
         elif kind == "citation":
-            pub, tmpl = rng.choice(v.PRINTED_CITATIONS)
-            a = rng.randint(300, 900)
-            b = a + rng.randint(1, 4)
-            note.text = tmpl.format(a=a, b=b, n=rng.randint(5, 26))
+            pub, tmpl = v.PRINTED_CITATIONS[below(len(v.PRINTED_CITATIONS))]
+            a = 300 + below(601)
+            b = a + 1 + below(4)
+            note.text = tmpl.format(a=a, b=b, n=5 + below(22))
             note.printed = (pub, f"{a}-{b}" if "{b}" in tmpl else str(a))
         elif kind == "cross_reference" and index > 0:
-            target = rng.randrange(max(0, index - 2000), index)
+            low = max(0, index - 2000)
+            target = low + below(index - low)
             note.cross_reference = target
             note.cross_number = target % 700 + 1
             if rng.random() < 0.5:
@@ -163,14 +171,15 @@ class BodyDrafting:
             else:
                 note.text = f"See Document {note.cross_number}."
         elif kind == "archival":
-            f = self.auth.files[rng.randrange(len(self.auth.files))]
+            files = self.auth.files
+            f = files[below(len(files))]
             who = self.auth.agents[self.person()].label
             location = f.location_text
             if f.decimal:
-                location = f"{location}, {f.decimal}/10-{rng.randint(16, 31)}62"
+                location = f"{location}, {f.decimal}/10-{16 + below(16)}62"
             note.archival_unit = f.unit
             note.text = f"{who}'s handwritten notes on this meeting are in {location}."
         else:
             note.kind = "note"
-            note.text = rng.choice(v.NOTE_FOOTNOTES)
+            note.text = v.NOTE_FOOTNOTES[below(len(v.NOTE_FOOTNOTES))]
         return note

@@ -15,6 +15,23 @@ from .formats import _cap, format_date, format_time, ordinal
 from .provenance import ProvenanceDrafting
 from .records import PlannedDocument
 
+NOON, MIDNIGHT = dt.time(12, 0), dt.time(0, 0)
+# Draws below index these tuples with ``rng._randbelow``, as ``rng.choice`` would
+# (``randint(a, b)`` likewise is ``a + _randbelow(b - a + 1)``): the same stream without
+# ``choice``/``randint``/``randrange``'s frames and checks, at ~20 draws per document.
+MEETING_WITH = ("the President", "Secretary of State Rusk", "the Executive Committee")
+CONVERSATION_PLACES = ("Washington", "Washington", "New York", "Moscow")
+PAPER_ORGS = ("state", "cia", "defense", "jcs", "white_house")
+CERTAINTIES = ("probable", "conjectural", "inferred")
+HEADING_KINDS = {
+    "memorandum": "Memorandum",
+    "letter": "Letter",
+    "message": "Message",
+    "report": "Report",
+}
+UNPUBLISHED = ("draft", "in_review", "withdrawn")
+UNPUBLISHED_CUM = (50, 85, 100)
+
 
 class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
     """Draws documents one after another from a seeded stream."""
@@ -45,6 +62,12 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
             itertools.accumulate(0.04 if i in rare else 1.0 for i in range(len(v.SENTENCES)))
         )
         self.org = {key: auth.agents[i] for key, i in auth.orgs.items()}
+        # What a role row needs of its agent, and how a source note names a caveat:
+        # looked up per document otherwise.
+        self.role_parts = [
+            (spec.positions[0][0] if spec.positions else "", spec.label) for spec in auth.agents
+        ]
+        self.caveat_names = {slug: name for slug, name, *_ in v.CAVEATS}
         self.ExComm_meeting = 0
         by_name = {a.name: a.key for a in auth.agents}
         self.khrushchev = by_name["Nikita S. Khrushchev"]
@@ -78,18 +101,25 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
         return _distinct(self.person, n, exclude)
 
     def time_of_day(self) -> dt.time:
-        r = self.rng.random()
+        rng = self.rng
+        r = rng.random()
         if r < 0.03:
-            return dt.time(12, 0)
+            return NOON
         if r < 0.05:
-            return dt.time(0, 0)
-        return dt.time(self.rng.randrange(24), self.rng.randrange(0, 60, 1 if r < 0.6 else 5))
+            return MIDNIGHT
+        below = rng._randbelow
+        hour = below(24)
+        return dt.time(hour, below(60) if r < 0.6 else 5 * below(12))
 
     # -- the document ------------------------------------------------------------------
 
     def plan(self, index: int) -> PlannedDocument:
         rng = self.rng
+        random = rng.random
+        below = rng._randbelow  # what choice/randint/randrange draw with: same stream
         auth = self.auth
+        agents = auth.agents
+        role_parts = self.role_parts
         doc_type = weighted(rng, self.type_keys, self.type_cum)
         _key, _w, median_words, mean_notes = self.type_info[doc_type]
         date = weighted(rng, self.days, self.day_cum)
@@ -111,9 +141,8 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
             if (agent, name) in given:
                 return
             given.add((agent, name))
-            spec = auth.agents[agent]
-            title = spec.positions[0][0] if spec.positions else ""
-            roles.append((agent, name, title, as_written or spec.label))
+            title, label = role_parts[agent]
+            roles.append((agent, name, title, as_written or label))
 
         if doc_type in ("telegram", "circular_telegram"):
             state = auth.orgs["state"]
@@ -123,35 +152,33 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
                     "Circular Telegram From the Department of State to All Latin American Posts"
                 )
             else:
-                post = auth.orgs[rng.choice(v.POSTS)[0]]
-                r = rng.random()
+                post = auth.orgs[v.POSTS[below(len(v.POSTS))][0]]
+                r = random()
                 if r < 0.55:
                     sender, recipient = post, state
                 elif r < 0.95:
                     sender, recipient = state, post
                 else:
                     sender, recipient = auth.orgs["white_house"], post
-                heading = (
-                    f"Telegram From {auth.agents[sender].phrase} to {auth.agents[recipient].phrase}"
-                )
-            place = auth.agents[sender].place
-            message_number = str(rng.randint(100, 2400))
-            subject_line = "Subject: Cuba." if rng.random() < 0.5 else ""
-            routing = [x for x in (subject_line,) if x]
-            if rng.random() < 0.3:
+                heading = f"Telegram From {agents[sender].phrase} to {agents[recipient].phrase}"
+            place = agents[sender].place
+            message_number = str(100 + below(2301))
+            subject_line = "Subject: Cuba." if random() < 0.5 else ""
+            routing = [subject_line] if subject_line else []
+            if random() < 0.3:
                 routing.append("Dept pass White House.")
-            if rng.random() < 0.2:
-                routing.append(f"For Secretary from {auth.agents[self.person()].label}.")
-            if rng.random() < 0.1:
+            if random() < 0.2:
+                routing.append(f"For Secretary from {agents[self.person()].label}.")
+            if random() < 0.1:
                 routing.append("Eyes only for the Secretary.")
-            if rng.random() < 0.88:
+            if random() < 0.88:
                 t = self.time_of_day()
-            if recipient == state and rng.random() < 0.8:
+            if recipient == state and random() < 0.8:
                 received_time = self.time_of_day()
                 received_text = (
                     f"Received in the Department of State at {format_time(received_time)}"
                 )
-            if rng.random() < 0.3:
+            if random() < 0.3:
                 others = rng.sample(v.POSTS, 2)
                 transmission_note = "Repeated to " + " and ".join(o[2] for o in others)
             role(sender, "sender")
@@ -159,12 +186,12 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
                 role(recipient, "recipient")
         elif doc_type == "memorandum_of_telephone_conversation":
             speakers = self.persons(2)
-            a, b = (auth.agents[x] for x in speakers)
+            a, b = (agents[x] for x in speakers)
             heading = (
                 f"Memorandum of Telephone Conversation Between {_cap(a.phrase)} and {b.phrase}"
             )
             place = ""
-            if rng.random() < 0.5:
+            if random() < 0.5:
                 t = self.time_of_day()
             for s in speakers:
                 role(s, "speaker")
@@ -175,7 +202,7 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
             "record_of_meeting",
             "notes",
         ):
-            participants = self.persons(rng.randint(3, 9))
+            participants = self.persons(3 + below(7))
             if doc_type == "summary_record":
                 self.ExComm_meeting += 1
                 heading = (
@@ -184,14 +211,14 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
                 )
                 t = self.time_of_day()
             elif doc_type == "notes":
-                heading = f"Notes Taken at a Meeting With {rng.choice(['the President', 'Secretary of State Rusk', 'the Executive Committee'])}"
+                heading = f"Notes Taken at a Meeting With {MEETING_WITH[below(3)]}"
             elif doc_type == "record_of_meeting":
                 heading = "Record of Meeting"
-                t = self.time_of_day() if rng.random() < 0.7 else None
+                t = self.time_of_day() if random() < 0.7 else None
             else:
                 heading = "Memorandum of Conversation"
-                place = rng.choice(["Washington", "Washington", "New York", "Moscow"])
-                t = self.time_of_day() if rng.random() < 0.4 else None
+                place = CONVERSATION_PLACES[below(4)]
+                t = self.time_of_day() if random() < 0.4 else None
             for p in participants:
                 role(p, "participant")
             if doc_type in ("notes", "record_of_meeting"):
@@ -199,17 +226,17 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
         elif doc_type == "editorial_note":
             heading = "Editorial Note"
             place = ""
-            if rng.random() < 0.7:
+            if random() < 0.7:
                 date, precision, certainty = None, "unknown", "certain"
             else:
                 certainty = "inferred"
                 date_note = "Placed by the editors among the documents of this date."
-            for p in self.persons(rng.randint(1, 3)):
+            for p in self.persons(1 + below(3)):
                 role(p, "mentioned")
         elif doc_type == "paper":
-            org = rng.choice(["state", "cia", "defense", "jcs", "white_house"])
+            org = PAPER_ORGS[below(5)]
             sender = auth.orgs[org]
-            heading = f"Paper Prepared in {auth.agents[sender].phrase}"
+            heading = f"Paper Prepared in {agents[sender].phrase}"
             role(sender, "author")
         elif doc_type == "memorandum_for_the_record":
             author = self.person()
@@ -217,34 +244,27 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
             role(author, "author")
             sender = author
         else:  # memorandum, letter, message, report
-            if doc_type in ("letter", "message") and rng.random() < 0.5:
+            if doc_type in ("letter", "message") and random() < 0.5:
                 pair = [self.khrushchev, self.kennedy]
-                if rng.random() < 0.5:
+                if random() < 0.5:
                     pair.reverse()
                 sender, recipient = pair
-                place = "Moscow" if "Khrushchev" in auth.agents[sender].name else "Washington"
+                place = "Moscow" if "Khrushchev" in agents[sender].name else "Washington"
             else:
                 sender, recipient = self.persons(2)
-            kind = {
-                "memorandum": "Memorandum",
-                "letter": "Letter",
-                "message": "Message",
-                "report": "Report",
-            }[doc_type]
-            heading = (
-                f"{kind} From {_cap(auth.agents[sender].phrase)} to {auth.agents[recipient].phrase}"
-            )
+            kind = HEADING_KINDS[doc_type]
+            heading = f"{kind} From {_cap(agents[sender].phrase)} to {agents[recipient].phrase}"
             role(sender, "sender")
             role(recipient, "recipient")
             if doc_type == "letter":
                 role(sender, "signer")
 
         # Date forms, with some conjectural dates explained in the source note.
-        if date is not None and doc_type != "editorial_note" and rng.random() < 0.04:
-            certainty = rng.choice(["probable", "conjectural", "inferred"])
+        if date is not None and doc_type != "editorial_note" and random() < 0.04:
+            certainty = CERTAINTIES[below(3)]
             date_note = (
                 f"The date is conjectural; the source text is undated but "
-                f"{auth.agents[self.person()].label}'s Appointment Book shows a meeting on "
+                f"{agents[self.person()].label}'s Appointment Book shows a meeting on "
                 f"{format_date(date)}."
             )
         date_text = format_date(date) if date else ""
@@ -270,7 +290,7 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
                 is_tel = doc_type in ("telegram", "circular_telegram")
                 precedence_taken = False
                 for slug, _name, kind, p_tel, p_other in v.CAVEATS:
-                    if rng.random() < (p_tel if is_tel else p_other):
+                    if random() < (p_tel if is_tel else p_other):
                         if kind == "precedence":
                             if precedence_taken:
                                 continue
@@ -289,14 +309,15 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
         drafter = None
         cleared: list[int] = []
         approver = None
-        if doc_type not in ("editorial_note", "letter", "message") and rng.random() < 0.6:
-            drafter = rng.choice(self.auth.staff) if rng.random() < 0.6 else self.us_person()
+        if doc_type not in ("editorial_note", "letter", "message") and random() < 0.6:
+            staff = auth.staff
+            drafter = staff[below(len(staff))] if random() < 0.6 else self.us_person()
             role(drafter, "drafter")
-            if rng.random() < 0.35:
-                cleared = self.us_persons(rng.randint(1, 2), exclude=(drafter,))
+            if random() < 0.35:
+                cleared = self.us_persons(1 + below(2), exclude=(drafter,))
                 for c in cleared:
-                    role(c, "cleared" if rng.random() < 0.7 else "concurred")
-            if rng.random() < 0.4:
+                    role(c, "cleared" if random() < 0.7 else "concurred")
+            if random() < 0.4:
                 approver = self.us_persons(1, exclude=(drafter, *cleared))
                 approver = approver[0] if approver else None
                 if approver is not None:
@@ -304,9 +325,9 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
 
         # Body.
         words = int(min(6000, max(40, median_words * math.exp(rng.gauss(0, 0.6)))))
-        label_pool = [auth.agents[a].label for a, *_ in roles if auth.agents[a].kind == "person"]
+        label_pool = [role_parts[a][1] for a, *_ in roles if agents[a].kind == "person"]
         body = self._body(doc_type, words, message_number, routing, speakers, label_pool)
-        for _ in range(rng.randint(0, 2)):
+        for _ in range(below(3)):
             role(self.person(), "mentioned")
 
         # Footnotes, with (n) markers after words of the body.
@@ -319,20 +340,20 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
         else:
             sentences = [f"Source: {location_text}."]
             cl = v.CLASSIFICATION_NAMES[classification]
-            names = {slug: name for slug, name, *_ in v.CAVEATS}
+            names = self.caveat_names
             sentences.append("; ".join([cl, *(names[c] for c in caveats)]) + ".")
             chain = ""
             if drafter is not None:
                 role_of = {r[0]: r[1] for r in roles if r[1] in ("cleared", "concurred")}
-                chain = f"Drafted by {auth.agents[drafter].label}"
-                cl_with = [auth.agents[c].label for c in cleared if role_of.get(c) == "cleared"]
-                conc = [auth.agents[c].label for c in cleared if role_of.get(c) == "concurred"]
+                chain = f"Drafted by {agents[drafter].label}"
+                cl_with = [agents[c].label for c in cleared if role_of.get(c) == "cleared"]
+                conc = [agents[c].label for c in cleared if role_of.get(c) == "concurred"]
                 if cl_with:
                     chain += f"; cleared with {' and '.join(cl_with)}"
                 if conc:
                     chain += f" and concurred in by {' and '.join(conc)}"
                 if approver is not None:
-                    chain += f"; and approved by {auth.agents[approver].label}"
+                    chain += f"; and approved by {agents[approver].label}"
                 sentences.append(chain + ".")
             if received_text:
                 sentences.append(received_text + ".")
@@ -341,8 +362,8 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
             editorial = ""
             if date_note:
                 editorial = date_note
-            elif rng.random() < 0.12:
-                editorial = rng.choice(v.REMARKS)
+            elif random() < 0.12:
+                editorial = v.REMARKS[below(len(v.REMARKS))]
             if editorial:
                 sentences.append(editorial)
             source_note = " ".join(sentences)
@@ -365,12 +386,15 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
 
         status = "published"
         withdrawn_reason = ""
-        if rng.random() >= self.publish_ratio:
-            status = rng.choices(["draft", "in_review", "withdrawn"], cum_weights=[50, 85, 100])[0]
+        if random() >= self.publish_ratio:
+            status = weighted(rng, UNPUBLISHED, UNPUBLISHED_CUM)
             if status == "withdrawn":
                 withdrawn_reason = "Withdrawn pending review of the source attribution."
-        subjects = rng.sample(v.SUBJECTS, rng.randint(1, 3))
-        collection_line = v.COLLECTION if rng.random() < 0.95 else rng.choice(v.COLLECTION_VARIANTS)
+        subjects = rng.sample(v.SUBJECTS, 1 + below(3))
+        if random() < 0.95:
+            collection_line = v.COLLECTION
+        else:
+            collection_line = v.COLLECTION_VARIANTS[below(len(v.COLLECTION_VARIANTS))]
         return PlannedDocument(
             index=index,
             identity_key=f"corpus:{self.seed}:{index}",
@@ -413,10 +437,11 @@ class DocumentPlanner(BodyDrafting, ProvenanceDrafting):
 
 def _poisson(rng: random.Random, mean: float) -> int:
     limit = math.exp(-mean)
-    k, p = 0, rng.random()
+    draw = rng.random
+    k, p = 0, draw()
     while p > limit:
         k += 1
-        p *= rng.random()
+        p *= draw()
     return k
 
 

@@ -6,6 +6,37 @@ import datetime as dt
 
 from .records import PlannedEvent
 
+# The events every document (or many) shares word for word: one object each, reused
+# (nothing changes a planned event), and the writer turns each into a row once.
+PUBLISHED = PlannedEvent(
+    "published",
+    dt.date(1997, 1, 1),
+    "year",
+    publication="frus",
+    evidence="Printed in FRUS 1961–1963, vol. XI.",
+)
+TRANSCRIPTION_YEARS = (1997, 1998, 2003, 2008)
+TRANSCRIBED = tuple(
+    PlannedEvent(
+        "transcribed",
+        dt.date(year, 1, 1),
+        "year",
+        publication="avalon",
+        evidence="Avalon Project transcription.",
+    )
+    for year in TRANSCRIPTION_YEARS
+)
+DECLASSIFIED = tuple(
+    PlannedEvent(
+        "declassified",
+        dt.date(year, 1, 1),
+        "year",
+        evidence="Declassification review for FRUS.",
+    )
+    for year in range(1978, 1997)
+)
+SHARED_EVENTS = (PUBLISHED, *TRANSCRIBED, *DECLASSIFIED)
+
 
 class ProvenanceDrafting:
     """The planner's event chain (mixed into ``DocumentPlanner``)."""
@@ -127,30 +158,7 @@ class ProvenanceDrafting:
                     )
                 )
             if rng.random() < 0.15:
-                events.append(
-                    PlannedEvent(
-                        "declassified",
-                        dt.date(rng.randint(1978, 1996), 1, 1),
-                        "year",
-                        evidence="Declassification review for FRUS.",
-                    )
-                )
-        events.append(
-            PlannedEvent(
-                "published",
-                dt.date(1997, 1, 1),
-                "year",
-                publication="frus",
-                evidence="Printed in FRUS 1961–1963, vol. XI.",
-            )
-        )
-        events.append(
-            PlannedEvent(
-                "transcribed",
-                dt.date(rng.choice([1997, 1998, 2003, 2008]), 1, 1),
-                "year",
-                publication="avalon",
-                evidence="Avalon Project transcription.",
-            )
-        )
+                events.append(DECLASSIFIED[rng._randbelow(19)])  # randint(1978, 1996)
+        events.append(PUBLISHED)
+        events.append(TRANSCRIBED[rng._randbelow(4)])  # choice(TRANSCRIPTION_YEARS)
         return events

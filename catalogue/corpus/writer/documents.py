@@ -19,7 +19,8 @@ from catalogue.models import (
     ProvenanceEvent,
 )
 
-from ..plan import PlannedDocument
+from ..plan import PlannedDocument, PlannedEvent
+from ..plan.provenance import SHARED_EVENTS
 from ..staging import StagedBatch, copy_into_catalogue
 from ..text import file_name, render_text_and_body_start
 from .authorities import Lookups
@@ -77,6 +78,18 @@ TEXT_LENGTH = "corpus_text_length"
 # the two processes' shares about even.
 SENT_WHEN_STAGED = frozenset({"events", "citations"})
 RAW_TEXT_SLOT = DOCUMENT_COLUMNS.index("raw_text")
+
+
+class Adapted(dict):
+    """``adapt(value)`` by value, computed at the first ask."""
+
+    def __init__(self, adapt):
+        super().__init__()
+        self.adapt = adapt
+
+    def __missing__(self, value):
+        adapted = self[value] = self.adapt(value)
+        return adapted
 
 
 class BatchRows:
@@ -192,8 +205,9 @@ class CorpusWriter:
         self.document_ids: list[int] = []
         self.written_ids: list[int] = []
         self.slugs: dict[str, str] = {}
-        self.date = connection.ops.adapt_datefield_value
-        self.time = connection.ops.adapt_timefield_value
+        # A corpus has a few hundred distinct dates and times: each is adapted once.
+        self.date = Adapted(connection.ops.adapt_datefield_value).__getitem__
+        self.time = Adapted(connection.ops.adapt_timefield_value).__getitem__
         self.counts: dict[str, int] = dict.fromkeys(
             [
                 "documents",
@@ -215,6 +229,9 @@ class CorpusWriter:
         self.sqlite = connection.vendor == "sqlite"
         # SQLite: the next event id, advanced by ``build`` (see ``reserve_event_ids``).
         self.next_event_id: int | None = None
+        # The rows of the events planned documents share (by object), once the lookups
+        # are known: ``build`` reuses them.
+        self.shared_event_rows: dict[int, tuple] | None = None
         routing = Document._meta.get_field("routing")
         adapted: dict[tuple[str, ...], object] = {}
         # PostgreSQL's adapter wraps the value (Jsonb), which need not cross a process
@@ -363,12 +380,15 @@ class CorpusWriter:
 
     def _children(self, batch: list[PlannedDocument]) -> dict[str, list[tuple]]:
         lk = self.lookups
-        date, time = self.date, self.time
+        date = self.date
         doc_ids = self.document_ids
         footnotes, roles, caveats, subjects, citations, relations = [], [], [], [], [], []
         events, event_agents = [], []
         numbered = self.next_event_id is not None
         first_event = self.next_event_id or 0
+        if self.shared_event_rows is None:  # the lookups are filled by now
+            self.shared_event_rows = {id(ev): self._event_tail(ev) for ev in SHARED_EVENTS}
+        shared = self.shared_event_rows
         for doc in batch:
             pk = doc_ids[doc.index]
             for note in doc.footnotes:
@@ -440,26 +460,13 @@ class CorpusWriter:
             )
             for seq, ev in enumerate(doc.events):
                 event_id = first_event + len(events)
-                events.append(
-                    (
-                        *((event_id,) if numbered else ()),
-                        pk,
-                        ev.event_type,
-                        seq,
-                        date(ev.date),
-                        ev.precision,
-                        "certain",
-                        ev.date_text,
-                        time(ev.time),
-                        ev.place,
-                        ev.description,
-                        ev.evidence,
-                        lk.repositories[ev.custodian_before] if ev.custodian_before else None,
-                        lk.repositories[ev.custodian_after] if ev.custodian_after else None,
-                        lk.units[ev.unit] if ev.unit is not None else None,
-                        lk.publications[ev.publication] if ev.publication else None,
-                    )
-                )
+                tail = shared.get(id(ev))
+                if tail is None:
+                    tail = self._event_tail(ev)
+                if numbered:
+                    events.append((event_id, pk, ev.event_type, seq, *tail))
+                else:
+                    events.append((pk, ev.event_type, seq, *tail))
                 for agent, role in ev.agents:
                     if agent is not None:
                         event_agents.append((event_id, lk.agents[agent], role))
@@ -475,6 +482,24 @@ class CorpusWriter:
             "events": events,
             "event_agents": event_agents,
         }
+
+    def _event_tail(self, ev: PlannedEvent) -> tuple:
+        """An event's row from its date on (what follows the id, document and order)."""
+        lk = self.lookups
+        return (
+            self.date(ev.date),
+            ev.precision,
+            "certain",
+            ev.date_text,
+            self.time(ev.time),
+            ev.place,
+            ev.description,
+            ev.evidence,
+            lk.repositories[ev.custodian_before] if ev.custodian_before else None,
+            lk.repositories[ev.custodian_after] if ev.custodian_after else None,
+            lk.units[ev.unit] if ev.unit is not None else None,
+            lk.publications[ev.publication] if ev.publication else None,
+        )
 
     def stage(self, db, rows: BatchRows, staged: StagedBatch) -> None:
         """The worker's side of a staged load (SQLite): append a batch's rows to a
