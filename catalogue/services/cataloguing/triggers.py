@@ -39,8 +39,11 @@ def _db_config():
         _config = _UNSUPPORTED
         # A variadic C function: ctypes passes int and pointer arguments as the x86-64
         # System V convention reads them; elsewhere, no.
+        # The handle's place is CPython 3.11's struct layout: fixed for 3.11, and 3.12+
+        # has ``setconfig`` instead.
         if (
             sys.implementation.name == "cpython"
+            and sys.version_info[:2] == (3, 11)
             and sys.platform.startswith("linux")
             and platform.machine() in ("x86_64", "AMD64")
         ):
