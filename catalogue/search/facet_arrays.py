@@ -148,13 +148,29 @@ class ArrayFacetEngine(FacetEngine):
         match, params = self._match()
         from .schema import FTS_TABLE
 
+        phrase = self.pg and self._loose is not None
+        if phrase:
+            # As the SQL engine: the phrase's words ANDed (GIN alone), the phrase itself
+            # checked (each vector detoasted) only for rows failing at most one filter,
+            # the only ones any count or page reads.
+            match, params = f"{FTS_TABLE}.vector @@ ({self._loose[0]})", self._loose[1]
         # One statement, one string of ids (PostgreSQL: the tsvector match under GIN).
         concat = "string_agg(rowid::text, ',')" if self.pg else "group_concat(rowid)"
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT {concat} FROM {FTS_TABLE} WHERE {match}", params)
             ids = integers(cursor.fetchone()[0])
-        ids = ids[(ids >= 0) & (ids < size)]
-        return ids[snap.published[ids]]
+            ids = ids[(ids >= 0) & (ids < size)]
+            ids = ids[snap.published[ids]]
+            if phrase and ids.size:
+                ids = ids[self._fails(self._masks(snap, ids), ids) <= 1]
+                exact, exact_params = self._tsquery
+                cursor.execute(
+                    f"SELECT {concat} FROM {FTS_TABLE} WHERE rowid = ANY(%s) "
+                    f"AND vector @@ ({exact})",
+                    [ids.tolist(), *exact_params],
+                )
+                ids = integers(cursor.fetchone()[0])
+        return ids
 
     def _passes(self, snap: Snapshot, hits: np.ndarray, name: str, value) -> np.ndarray | None:
         """The hits passing one filter (as ``FacetEngine._condition`` tests it)."""
