@@ -77,7 +77,10 @@ def test_postgresql_sessions_run_without_jit():
         assert cursor.fetchone()[0] == "off"
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, "True"), ("off", "False"), ("1", "True")])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, "('sqlite',)"), ("off", "False"), ("1", "True"), ("postgresql", "('postgresql',)")],
+)
 def test_search_facet_arrays_follow_the_environment(value, expected):
     code = (
         "import django; django.setup(); from django.conf import settings; "

@@ -24,6 +24,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def facet_array_vendors(value: str | None) -> bool | tuple[str, ...]:
+    if value is None:
+        return ("sqlite",)
+    value = value.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -179,9 +190,11 @@ API_THROTTLE_CACHE = os.environ.get("API_THROTTLE_CACHE", "default")
 # follows every change (catalogue/views/documents.py), so this bounds only rows
 # written without save().
 CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "300"))
-# Search facet counts over an in-process copy of the facet rows (SQLite and PostgreSQL; reloaded
-# by the first search after any write: ~0.3 s at 100,000 documents). False: SQL only.
-SEARCH_FACET_ARRAYS = env_bool("SEARCH_FACET_ARRAYS", True)
+# Search facet counts over an in-process copy of the facet rows, reloaded by the first
+# search after any write: ~0.3 s at 100,000 documents on SQLite or PostgreSQL, but
+# ~25 s on a 1,000,000-document PostgreSQL catalogue (a request stalls that long), so
+# by default SQLite only. "on": both databases; "off": SQL only; or a vendor list.
+SEARCH_FACET_ARRAYS = facet_array_vendors(os.environ.get("SEARCH_FACET_ARRAYS"))
 # After a write, a process reloads them only once the time since its last load is this
 # many times that load's duration (the SQL path meanwhile): bounds time spent reloading.
 SEARCH_FACET_ARRAYS_RELOAD_GAP = float(os.environ.get("SEARCH_FACET_ARRAYS_RELOAD_GAP", "10"))

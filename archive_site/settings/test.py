@@ -19,3 +19,5 @@ STORAGES = {
 }
 # Tests write and search in quick succession and assert what a search reads: reload at once.
 SEARCH_FACET_ARRAYS_RELOAD_GAP = 0
+# The arrays on both databases: the equivalence tests run on each leg.
+SEARCH_FACET_ARRAYS = True
