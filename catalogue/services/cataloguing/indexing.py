@@ -126,15 +126,11 @@ def _guard_name(name: str) -> str:
 
 
 def _keep_guards(schema):
-    """Triggers the index needs even during a bulk write (``schema.SQLITE_GUARDS``, if
-    the index has any: e.g. removing a row as indexed before its text changes) as TEMP
-    copies: a connection with its triggers switched off still fires TEMP ones, and
-    only it sees them."""
-    guards = getattr(schema, "SQLITE_GUARDS", ())
-    if not guards:
-        return
+    """Triggers the index needs even during a bulk write (``schema.SQLITE_GUARDS``: e.g.
+    removing a row as indexed before its text changes) as TEMP copies: a connection with
+    its triggers switched off still fires TEMP ones, and only it sees them."""
     with connection.cursor() as cursor:
-        for name, event, table, body in guards:
+        for name, event, table, body in schema.SQLITE_GUARDS:
             cursor.execute(
                 f"CREATE TEMP TRIGGER IF NOT EXISTS {_guard_name(name)} {event} "
                 f"ON main.{table} BEGIN\n{body}\nEND"
@@ -142,11 +138,8 @@ def _keep_guards(schema):
 
 
 def _drop_guards(schema):
-    guards = getattr(schema, "SQLITE_GUARDS", ())
-    if not guards:
-        return
     with connection.cursor() as cursor:
-        for name, *_ in guards:
+        for name, *_ in schema.SQLITE_GUARDS:
             cursor.execute(f"DROP TRIGGER IF EXISTS temp.{_guard_name(name)}")
 
 
