@@ -17,18 +17,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.strip().lower() in TRUE_WORDS
 
 
 def facet_array_vendors(value: str | None) -> bool | tuple[str, ...]:
     if value is None:
         return ("sqlite",)
     value = value.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
+    if value in TRUE_WORDS:
         return True
     if value in {"", "0", "false", "no", "off"}:
         return False
