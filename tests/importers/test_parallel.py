@@ -119,3 +119,32 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_workers_are_forked_when_no_other_thread_runs_and_spawned_otherwise(tmp_path):
+    """Forked workers start in milliseconds; with another thread alive (a threaded web
+    server's upload) a fork could copy a lock that thread holds, so they are spawned.
+    Both give exactly what parsing here gives."""
+    import sys
+    import threading
+
+    given = jobs(tmp_path)
+    here = [parse_file(job, max_bytes=MAX_BYTES) for job in given]
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    expected = "fork" if sys.platform.startswith("linux") and not others else "spawn"
+    assert parallel.start_method() == expected
+    with ParallelParser(2, max_bytes=MAX_BYTES) as pool:
+        assert pool._executor._mp_context.get_start_method() == expected
+        assert list(pool.parse(given)) == here
+
+    release = threading.Event()
+    busy = threading.Thread(target=release.wait, daemon=True)
+    busy.start()
+    try:
+        assert parallel.start_method() == "spawn"
+        with ParallelParser(2, max_bytes=MAX_BYTES) as pool:
+            assert pool._executor._mp_context.get_start_method() == "spawn"
+            assert list(pool.parse(given)) == here
+    finally:
+        release.set()
+        busy.join()

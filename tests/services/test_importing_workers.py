@@ -188,3 +188,33 @@ def test_command_takes_workers_and_refuses_a_negative_number(corpus):
     assert "FAILED " + str(corpus / "c" / "1_binary.txt") + ":2: binary content" in out.getvalue()
     with pytest.raises(CommandError, match="--workers must be 0 or more"):
         call_command("import_documents", str(corpus), "--workers", "-1", stdout=StringIO())
+
+
+def test_the_first_batch_is_smaller_so_storing_starts_sooner(corpus, monkeypatch):
+    """Storing begins once ``FIRST_BATCH_SIZE`` files are parsed, then takes full batches
+    (a failed file also closes the batch before it), with workers or without."""
+    sizes = []
+    real = importing._store
+
+    def recording(batch, *args):
+        sizes.append(len(batch))
+        return real(batch, *args)
+
+    monkeypatch.setattr(importing, "FIRST_BATCH_SIZE", 3)
+    monkeypatch.setattr(importing, "_store", recording)
+    sources = discover([str(corpus)])
+    _restart_sequences()
+    with transaction.atomic():
+        alone = run_import(sources, workers=0, publish=True, batch_size=7)
+        expected = catalogue_dump()
+        transaction.set_rollback(True)
+    parsed = len(alone.files) - len(alone.failures)
+    assert sizes[0] == 3 and max(sizes) == 7 and sum(sizes) == parsed
+    assert sizes.count(7) >= 2
+    _restart_sequences()
+
+    sizes.clear()
+    pooled = run_import(discover([str(corpus)]), workers=2, publish=True, batch_size=7)
+    assert outcomes(pooled) == outcomes(alone)
+    assert sizes[0] == 3 and sum(sizes) == parsed
+    assert catalogue_dump() == expected
