@@ -311,3 +311,42 @@ def test_0014_only_drops_an_index_so_migrate_does_not_reindex():
     assert not install.plan_may_write([(migration, False)])
     assert not install.plan_may_write([(migration, True)])
     assert {op.__class__.__name__ for op in migration.operations} == {"RemoveIndex"}
+
+
+COVERING_MIGRATION = import_module("catalogue.migrations.0016_citation_number_covering")
+
+
+@sqlite_plans
+@pytest.mark.django_db
+def test_the_importers_printed_as_lookup_reads_the_index_alone():
+    """The first document printed as each FRUS number (asked per import batch for
+    hundreds of numbers) comes from ``citation_publication_number`` without reading a
+    citation row: the plan of the very query the importer sends."""
+    from types import SimpleNamespace
+
+    from django.test.utils import CaptureQueriesContext
+
+    from catalogue.services.cataloguing import CatalogueContext, _known_frus_numbers
+
+    context = CatalogueContext()
+    frus = context.frus()
+    document = factories.DocumentFactory()
+    Citation.objects.create(
+        document=document, kind="published_in", publication=frus, document_number=102
+    )
+    footnote = SimpleNamespace(cross_references=[102, 103])
+    plan = SimpleNamespace(parsed=SimpleNamespace(footnotes=[footnote]))
+    with CaptureQueriesContext(connection) as queries:
+        assert _known_frus_numbers([plan], context) == {102: document.pk}
+    (sql,) = [q["sql"] for q in queries if '"catalogue_citation"' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan_text = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX citation_publication_number" in plan_text, plan_text
+
+
+def test_0016_only_replaces_an_index_so_migrate_does_not_reindex():
+    migration = COVERING_MIGRATION.Migration("0016_citation_number_covering", "catalogue")
+    assert not install.plan_may_write([(migration, False)])
+    assert not install.plan_may_write([(migration, True)])
+    assert [op.__class__.__name__ for op in migration.operations] == ["RemoveIndex", "AddIndex"]

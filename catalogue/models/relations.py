@@ -142,9 +142,12 @@ class Citation(models.Model):
             )
         ]
         indexes = [
-            # "printed as Document 102" -> the FRUS citation (RunSQL in 0009; 0011 declares it).
+            # "printed as Document 102" -> the FRUS citation (RunSQL in 0009; 0011 declares
+            # it). Covering since 0016: the importer's "first document printed as each
+            # number" reads kind and document from the index, not ~140 rows per number.
             models.Index(
-                fields=["publication", "document_number"], name="citation_publication_number"
+                fields=["publication", "document_number", "kind", "document"],
+                name="citation_publication_number",
             ),
         ]
 
