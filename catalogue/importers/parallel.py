@@ -9,9 +9,11 @@ of an upload), read and parse the file, and send back plain picklable values: a
 runs when there are no workers, so a file's outcome does not depend on where it was
 parsed.
 
-Workers are forked where that is safe (Linux, and no other thread in the importing
+Workers are forked when the caller allows it (``fork=True``: the management command,
+a process doing nothing else) and that is safe (Linux, and no other thread in the
 process: a thread holding a lock at the fork would leave it held in the child for ever),
-else spawned. A forked worker is ready in milliseconds with the parser already imported;
+else spawned (the admin's upload: a web server's worker process also holds its clients'
+sockets, which a forked child would keep open). A forked worker is ready in milliseconds with the parser already imported;
 a spawned one starts an interpreter and imports the parser (~0.2 s of CPU each, measured
 at 100,000 documents), which is why small imports run without workers. A forked child
 inherits the caller's open database connection: it never uses it, and leaves with
@@ -131,11 +133,12 @@ def default_workers() -> int:
     return min(cores, MAX_DEFAULT_WORKERS) if cores > 1 else 0
 
 
-def start_method() -> str:
-    """``fork`` on Linux when this process runs no other thread (a management command),
-    ``spawn`` otherwise (a threaded web server's upload, macOS, Windows)."""
+def start_method(*, fork: bool = True) -> str:
+    """``fork`` if allowed, on Linux, when this process runs no other thread; ``spawn``
+    otherwise (macOS, Windows, a threaded caller)."""
     if (
-        sys.platform.startswith("linux")
+        fork
+        and sys.platform.startswith("linux")
         and threading.active_count() == 1
         and "fork" in multiprocessing.get_all_start_methods()
     ):
@@ -150,12 +153,19 @@ class ParallelParser:
     stored, and a bound on memory when storing is slower than parsing.
 
     Use as a context manager: leaving it early (fail-fast, an error, Ctrl-C) cancels
-    what is not started and stops the workers."""
+    what is not started and stops the workers. ``fork``: fork the workers where safe
+    (``start_method``)."""
 
     def __init__(
-        self, workers: int, *, max_bytes: int, collection: str | None = None, ahead: int = 0
+        self,
+        workers: int,
+        *,
+        max_bytes: int,
+        collection: str | None = None,
+        ahead: int = 0,
+        fork: bool = False,
     ):
-        self.workers, self.ahead = workers, ahead
+        self.workers, self.ahead, self.fork = workers, ahead, fork
         self.max_bytes, self.collection = max_bytes, collection
         self._executor: ProcessPoolExecutor | None = None
         self._finished = True
@@ -163,7 +173,7 @@ class ParallelParser:
     def __enter__(self) -> ParallelParser:
         self._executor = ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context(start_method()),
+            mp_context=multiprocessing.get_context(start_method(fork=self.fork)),
             initializer=_start_worker,
             initargs=(os.getpid(),),
         )

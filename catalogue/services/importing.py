@@ -195,18 +195,26 @@ MIN_FILES_FOR_WORKERS = 200
 
 @contextmanager
 def _parsing(
-    sources, *, max_bytes: int, collection: str | None, workers: int | None, ahead: int = 0
+    sources,
+    *,
+    max_bytes: int,
+    collection: str | None,
+    workers: int | None,
+    ahead: int = 0,
+    fork: bool = False,
 ):
     """An iterator of (parsed, FileResult) in the order of ``sources``: parsed here, or
     by ``workers`` worker processes (None: one per core, for imports of at least
-    ``MIN_FILES_FOR_WORKERS`` files)."""
+    ``MIN_FILES_FOR_WORKERS`` files), forked where safe if ``fork``."""
     if workers is None:
         sources = list(sources)
         workers = default_workers() if len(sources) >= MIN_FILES_FOR_WORKERS else 0
     if workers <= 0:
         yield (parse_source(s, max_bytes=max_bytes, collection=collection) for s in sources)
         return
-    with ParallelParser(workers, max_bytes=max_bytes, collection=collection, ahead=ahead) as pool:
+    with ParallelParser(
+        workers, max_bytes=max_bytes, collection=collection, ahead=ahead, fork=fork
+    ) as pool:
         sources = list(sources)
         outcomes = pool.parse(source.job() for source in sources)
         yield (_result(s.path, o) for s, o in zip(sources, outcomes, strict=True))
@@ -329,11 +337,14 @@ def run_import(
     on_result: Callable[[FileResult], None] | None = None,
     keep_parsed: bool = False,
     workers: int | None = None,
+    fork_workers: bool = False,
 ) -> ImportSummary:
     """Import ``sources``; ``on_result`` is called once per file, in order, as each is
     settled (for progress bars and ``--json``). ``workers``: processes that parse
     while this one stores (0: parse here; None: one per core for large imports);
-    storing, its order and its transactions are the same either way."""
+    storing, its order and its transactions are the same either way. ``fork_workers``:
+    the caller is a process doing nothing else (the command), so workers may be forked
+    (ready in milliseconds) rather than spawned (see ``importers.parallel``)."""
     max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
     summary = ImportSummary(run=None, dry_run=dry_run)
 
@@ -345,7 +356,12 @@ def run_import(
         summary.files.append(result)
 
     parsing = _parsing(
-        sources, max_bytes=max_bytes, collection=collection, workers=workers, ahead=batch_size
+        sources,
+        max_bytes=max_bytes,
+        collection=collection,
+        workers=workers,
+        ahead=batch_size,
+        fork=fork_workers,
     )
     if dry_run:
         with parsing as parsed_files:

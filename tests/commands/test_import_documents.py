@@ -123,3 +123,52 @@ def test_fail_fast_stops(tmp_path):
     assert isinstance(error, CommandError)
     assert "1 files read" in out
     assert not m.Document.objects.exists()
+
+
+class _Terminal:
+    """stderr as a terminal (the command then shows a progress bar)."""
+
+    def __init__(self):
+        from io import StringIO
+
+        self.buffer = StringIO()
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        return self.buffer.write(text)
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_the_command_forks_its_parsing_workers_where_safe(monkeypatch, terminal):
+    """The command runs nothing else, so its workers are forked (on Linux, with no
+    other thread): also with a progress bar, whose monitor thread would rule it out. The
+    admin's upload (a web server's process) never forks them."""
+    import sys
+    import threading
+
+    from catalogue.importers import parallel
+    from catalogue.services import importing
+
+    methods = []
+    real = importing.ParallelParser
+
+    class Recording(real):
+        def __enter__(self):
+            pool = super().__enter__()
+            methods.append(pool._executor._mp_context.get_start_method())
+            return pool
+
+    monkeypatch.setattr(importing, "ParallelParser", Recording)
+    if terminal:
+        monkeypatch.setattr(sys, "stderr", _Terminal())
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    out, _err, error = run(str(SEEDS), "--workers", "2")
+    assert error is None and "2 created" in out
+    expected = "fork" if sys.platform.startswith("linux") and not others else "spawn"
+    assert methods == [expected]
+    assert parallel.start_method(fork=False) == "spawn"

@@ -121,10 +121,10 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_workers_are_forked_when_no_other_thread_runs_and_spawned_otherwise(tmp_path):
-    """Forked workers start in milliseconds; with another thread alive (a threaded web
-    server's upload) a fork could copy a lock that thread holds, so they are spawned.
-    Both give exactly what parsing here gives."""
+def test_workers_are_forked_when_allowed_and_no_other_thread_runs(tmp_path):
+    """Forked workers start in milliseconds; with another thread alive a fork could copy
+    a lock that thread holds, so they are spawned; and only callers that allow it (the
+    command) fork at all. Every way gives exactly what parsing here gives."""
     import sys
     import threading
 
@@ -133,8 +133,11 @@ def test_workers_are_forked_when_no_other_thread_runs_and_spawned_otherwise(tmp_
     others = [t for t in threading.enumerate() if t is not threading.current_thread()]
     expected = "fork" if sys.platform.startswith("linux") and not others else "spawn"
     assert parallel.start_method() == expected
-    with ParallelParser(2, max_bytes=MAX_BYTES) as pool:
+    with ParallelParser(2, max_bytes=MAX_BYTES, fork=True) as pool:
         assert pool._executor._mp_context.get_start_method() == expected
+        assert list(pool.parse(given)) == here
+    with ParallelParser(2, max_bytes=MAX_BYTES) as pool:  # not allowed: spawned
+        assert pool._executor._mp_context.get_start_method() == "spawn"
         assert list(pool.parse(given)) == here
 
     release = threading.Event()
@@ -142,7 +145,7 @@ def test_workers_are_forked_when_no_other_thread_runs_and_spawned_otherwise(tmp_
     busy.start()
     try:
         assert parallel.start_method() == "spawn"
-        with ParallelParser(2, max_bytes=MAX_BYTES) as pool:
+        with ParallelParser(2, max_bytes=MAX_BYTES, fork=True) as pool:
             assert pool._executor._mp_context.get_start_method() == "spawn"
             assert list(pool.parse(given)) == here
     finally:

@@ -93,6 +93,8 @@ class Command(BaseCommand):
         if sys.stderr.isatty() and opts["verbosity"] > 0:
             from tqdm import tqdm
 
+            # No monitor thread: with no other thread running, the workers can be forked.
+            tqdm.monitor_interval = 0
             progress = tqdm(total=len(sources), unit="file", file=sys.stderr, leave=False)
 
         printing = opts["json"]
@@ -131,6 +133,7 @@ class Command(BaseCommand):
                 batch_size=max(1, opts["batch_size"]),
                 on_result=on_result,
                 workers=opts["workers"],
+                fork_workers=True,  # this process does nothing else
             )
         finally:
             if progress is not None:
