@@ -235,14 +235,26 @@ class Command(BaseCommand):
             cpu, wall = self._timed(
                 lambda: holder.setdefault(
                     "first",
-                    run_import(sources, username="bench", batch_size=batch, workers=workers),
+                    run_import(
+                        sources,
+                        username="bench",
+                        batch_size=batch,
+                        workers=workers,
+                        fork_workers=True,
+                    ),
                 )
             )
             workers_cpu = children_cpu() - children_before
             again_cpu, _ = self._timed(
                 lambda: holder.setdefault(
                     "again",
-                    run_import(sources, username="bench", batch_size=batch, workers=workers),
+                    run_import(
+                        sources,
+                        username="bench",
+                        batch_size=batch,
+                        workers=workers,
+                        fork_workers=True,
+                    ),
                 )
             )
         summary, again = holder["first"], holder["again"]
