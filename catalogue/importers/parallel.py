@@ -11,14 +11,15 @@ parsed.
 
 Workers are forked when the caller allows it (``fork=True``: the management command,
 a process doing nothing else) and that is safe (Linux, and no other thread in the
-process: a thread holding a lock at the fork would leave it held in the child for ever),
-else spawned (the admin's upload: a web server's worker process also holds its clients'
-sockets, which a forked child would keep open). A forked worker is ready in milliseconds with the parser already imported;
-a spawned one starts an interpreter and imports the parser (~0.2 s of CPU each, measured
-at 100,000 documents), which is why small imports run without workers. A forked child
-inherits the caller's open database connection: it never uses it, and leaves with
-``os._exit`` (``multiprocessing``'s way for forked children), so it never closes it
-either. It holds none of the parent's SQLite locks (POSIX locks belong to a process).
+process: a thread holding a lock at the fork would leave it held in the child for
+ever), else spawned (the admin's upload: a web server's worker process also holds its
+clients' sockets, which a forked child would keep open). A forked worker is ready in
+milliseconds with the parser already imported; a spawned one starts an interpreter and
+imports the parser (~0.2 s of CPU each), which is why small imports run without
+workers. A forked child inherits the caller's open database connection: it never uses
+it, and leaves with ``os._exit`` (``multiprocessing``'s way for forked children), so it
+never closes it either (psycopg closes a connection only in the process that opened
+it). It holds none of the parent's SQLite locks (POSIX locks belong to a process).
 """
 
 from __future__ import annotations
@@ -168,12 +169,15 @@ class ParallelParser:
         self.workers, self.ahead, self.fork = workers, ahead, fork
         self.max_bytes, self.collection = max_bytes, collection
         self._executor: ProcessPoolExecutor | None = None
+        self._method = "spawn"
         self._finished = True
 
     def __enter__(self) -> ParallelParser:
+        # Checked here, forked at the first submit: nothing in between starts a thread.
+        self._method = start_method(fork=self.fork)
         self._executor = ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context(start_method(fork=self.fork)),
+            mp_context=multiprocessing.get_context(self._method),
             initializer=_start_worker,
             initargs=(os.getpid(),),
         )
@@ -181,12 +185,13 @@ class ParallelParser:
 
     def __exit__(self, exc_type, exc, traceback):
         if self._executor is not None:
-            # After a complete run the workers are idle: let them exit on their own
-            # rather than wait for them (~0.1–0.2 s); after an error or leaving early
-            # (fail-fast), wait, so no worker outlives the import.
-            self._executor.shutdown(
-                wait=exc_type is not None or not self._finished, cancel_futures=True
-            )
+            # After a complete run spawned workers are idle: let them exit on their own
+            # rather than wait for them (~0.1–0.2 s each to tear down an interpreter).
+            # Forked ones leave in ~5 ms: wait, so that the executor's threads are gone
+            # too and the next import in this process can fork again. After an error or
+            # leaving early (fail-fast), always wait: no worker outlives the import.
+            wait = exc_type is not None or not self._finished or self._method == "fork"
+            self._executor.shutdown(wait=wait, cancel_futures=True)
             self._executor = None
 
     def parse(self, jobs: Iterable[ParseJob]) -> Iterator[ParseOutcome]:

@@ -1,6 +1,9 @@
 """Parsing in worker processes gives exactly what parsing in this process gives."""
 
+import sys
 from pathlib import Path
+
+import pytest
 
 from catalogue.importers import parallel
 from catalogue.importers.parallel import ParallelParser, ParseJob, parse_file
@@ -121,33 +124,52 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_workers_are_forked_when_allowed_and_no_other_thread_runs(tmp_path):
+FORK_SCRIPT = """
+import json, sys, threading
+from pathlib import Path
+from catalogue.importers.parallel import ParallelParser, ParseJob, parse_file, start_method
+jobs = [ParseJob(path=str(p), fs_path=str(p)) for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
+here = [parse_file(job, max_bytes=10**6) for job in jobs]
+def run(**kwargs):
+    with ParallelParser(2, max_bytes=10**6, **kwargs) as pool:
+        method = pool._executor._mp_context.get_start_method()
+        assert list(pool.parse(jobs)) == here, method
+    return method
+seen = {"fresh": start_method(), "first": run(fork=True), "second": run(fork=True)}
+release = threading.Event()
+busy = threading.Thread(target=release.wait)
+busy.start()
+seen["another thread"] = run(fork=True)
+release.set()
+busy.join()
+seen["not allowed"] = run()
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_workers_are_forked_when_allowed_and_no_other_thread_runs():
     """Forked workers start in milliseconds; with another thread alive a fork could copy
-    a lock that thread holds, so they are spawned; and only callers that allow it (the
-    command) fork at all. Every way gives exactly what parsing here gives."""
-    import sys
-    import threading
+    a lock that thread holds, so they are spawned; only callers that allow it (the
+    command) fork at all; and a forked pool leaves no thread behind, so the next import
+    in the process forks again. Every way gives exactly what parsing here gives. In a
+    fresh interpreter: this test process may run other tests' threads."""
+    import json
+    import subprocess
 
-    given = jobs(tmp_path)
-    here = [parse_file(job, max_bytes=MAX_BYTES) for job in given]
-    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
-    expected = "fork" if sys.platform.startswith("linux") and not others else "spawn"
-    assert parallel.start_method() == expected
-    with ParallelParser(2, max_bytes=MAX_BYTES, fork=True) as pool:
-        assert pool._executor._mp_context.get_start_method() == expected
-        assert list(pool.parse(given)) == here
-    with ParallelParser(2, max_bytes=MAX_BYTES) as pool:  # not allowed: spawned
-        assert pool._executor._mp_context.get_start_method() == "spawn"
-        assert list(pool.parse(given)) == here
-
-    release = threading.Event()
-    busy = threading.Thread(target=release.wait, daemon=True)
-    busy.start()
-    try:
-        assert parallel.start_method() == "spawn"
-        with ParallelParser(2, max_bytes=MAX_BYTES, fork=True) as pool:
-            assert pool._executor._mp_context.get_start_method() == "spawn"
-            assert list(pool.parse(given)) == here
-    finally:
-        release.set()
-        busy.join()
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_SCRIPT, str(TEXTS)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "fresh": "fork",
+        "first": "fork",
+        "second": "fork",
+        "another thread": "spawn",
+        "not allowed": "spawn",
+    }

@@ -84,7 +84,8 @@ def outcomes(summary):
     return [(f.path, f.outcome, f.error, f.line, f.checksum, f.encoding) for f in summary.files]
 
 
-def test_workers_store_what_one_process_stores(corpus):
+@pytest.mark.parametrize("fork", [False, True], ids=["spawned", "forked where safe"])
+def test_workers_store_what_one_process_stores(corpus, fork):
     sources = discover([str(corpus)])
     assert len(sources) > 25
     _restart_sequences()  # PostgreSQL: both runs number their rows from the same point
@@ -95,8 +96,9 @@ def test_workers_store_what_one_process_stores(corpus):
     assert not m.Document.objects.exists()
     _restart_sequences()  # ids (and texts naming them: "Import run 3") as in the first
 
-    pooled = run_import(discover([str(corpus)]), workers=2, publish=True, batch_size=7)
-
+    pooled = run_import(
+        discover([str(corpus)]), workers=2, publish=True, batch_size=7, fork_workers=fork
+    )
     assert outcomes(pooled) == outcomes(alone)
     assert {"created", "updated", "failed"} <= {f.outcome for f in pooled.files}
     assert catalogue_dump() == expected
@@ -214,7 +216,9 @@ def test_the_first_batch_is_smaller_so_storing_starts_sooner(corpus, monkeypatch
     _restart_sequences()
 
     sizes.clear()
-    pooled = run_import(discover([str(corpus)]), workers=2, publish=True, batch_size=7)
+    pooled = run_import(
+        discover([str(corpus)]), workers=2, publish=True, batch_size=7, fork_workers=True
+    )
     assert outcomes(pooled) == outcomes(alone)
     assert sizes[0] == 3 and sum(sizes) == parsed
     assert catalogue_dump() == expected

@@ -94,8 +94,11 @@ class Command(BaseCommand):
             from tqdm import tqdm
 
             # No monitor thread: with no other thread running, the workers can be forked.
+            # (miniters=1: the monitor no longer caps the gaps between refreshes.)
             tqdm.monitor_interval = 0
-            progress = tqdm(total=len(sources), unit="file", file=sys.stderr, leave=False)
+            progress = tqdm(
+                total=len(sources), unit="file", file=sys.stderr, leave=False, miniters=1
+            )
 
         printing = opts["json"]
 
