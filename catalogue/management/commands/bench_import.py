@@ -231,32 +231,17 @@ class Command(BaseCommand):
             )
             holder = {}
             batch, workers = opts["batch_size"], max(0, opts["workers"])
+
+            def import_as(name):
+                # Forked workers where safe, as import_documents (a command, nothing else).
+                holder[name] = run_import(
+                    sources, username="bench", batch_size=batch, workers=workers, fork_workers=True
+                )
+
             children_before = children_cpu()
-            cpu, wall = self._timed(
-                lambda: holder.setdefault(
-                    "first",
-                    run_import(
-                        sources,
-                        username="bench",
-                        batch_size=batch,
-                        workers=workers,
-                        fork_workers=True,
-                    ),
-                )
-            )
+            cpu, wall = self._timed(lambda: import_as("first"))
             workers_cpu = children_cpu() - children_before
-            again_cpu, _ = self._timed(
-                lambda: holder.setdefault(
-                    "again",
-                    run_import(
-                        sources,
-                        username="bench",
-                        batch_size=batch,
-                        workers=workers,
-                        fork_workers=True,
-                    ),
-                )
-            )
+            again_cpu, _ = self._timed(lambda: import_as("again"))
         summary, again = holder["first"], holder["again"]
         stored = summary.count("created") + summary.count("updated")
         self.stderr.write(
