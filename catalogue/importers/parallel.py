@@ -134,7 +134,7 @@ def default_workers() -> int:
     return min(cores, MAX_DEFAULT_WORKERS) if cores > 1 else 0
 
 
-def start_method(*, fork: bool = True) -> str:
+def start_method(*, fork: bool) -> str:
     """``fork`` if allowed, on Linux, when this process runs no other thread; ``spawn``
     otherwise (macOS, Windows, a threaded caller)."""
     if (

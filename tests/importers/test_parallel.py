@@ -135,7 +135,7 @@ def run(**kwargs):
         method = pool._executor._mp_context.get_start_method()
         assert list(pool.parse(jobs)) == here, method
     return method
-seen = {"fresh": start_method(), "first": run(fork=True), "second": run(fork=True)}
+seen = {"fresh": start_method(fork=True), "first": run(fork=True), "second": run(fork=True)}
 release = threading.Event()
 busy = threading.Thread(target=release.wait)
 busy.start()
