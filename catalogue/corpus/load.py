@@ -212,9 +212,16 @@ class DeferredIndexes:
         self.pending = list(definitions)
 
     def build(self) -> None:
+        while self.build_one():
+            pass
+
+    def build_one(self) -> bool:
+        """Re-create the next pending index; False when none is left."""
+        if not self.pending:
+            return False
         with connection.cursor() as cursor:
-            while self.pending:
-                cursor.execute(self.pending.pop(0))
+            cursor.execute(self.pending.pop(0))
+        return True
 
 
 def _columns_stored_before(cursor, table: str, column: str) -> set[str]:

@@ -123,12 +123,33 @@ def batches_from_worker(
     worker.start()
     sender.close()
     try:
-        yield _receive(receiver, worker)
+        yield WorkerBatches(receiver, worker)
     finally:
         receiver.close()
         if worker.is_alive():
             worker.terminate()
         worker.join()
+
+
+class WorkerBatches:
+    """The worker's batches, in order; ``ready()`` says whether the next one (or the
+    worker's end) has arrived, so the inserting process can fill a wait with other work."""
+
+    def __init__(self, receiver, worker):
+        self._receiver = receiver
+        self._batches = _receive(receiver, worker)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> BatchRows:
+        return next(self._batches)
+
+    def ready(self) -> bool:
+        try:
+            return self._receiver.poll()
+        except (OSError, EOFError):
+            return True  # closed: the next read reports it
 
 
 def _receive(receiver, worker) -> Iterator[BatchRows]:

@@ -171,37 +171,45 @@ def _indexes():
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_staged_load_builds_the_deferred_indexes_before_its_last_batches(scratch_root, monkeypatch):
-    from catalogue.corpus import EARLY_INDEXES, load
+@pytest.mark.parametrize("worker_busy", [True, False])
+def test_staged_load_builds_the_deferred_indexes_before_its_last_batches(
+    scratch_root, monkeypatch, worker_busy
+):
+    """With the worker's next batch already waiting (``worker_busy``: never idle), the
+    deferred indexes are built at the ``EARLY_INDEXES`` share; when this process would
+    wait for it, from the ``IDLE_INDEXES`` share on, one at a time."""
+    from catalogue.corpus import EARLY_INDEXES, IDLE_INDEXES, load, pipeline
     from catalogue.corpus.writer import CorpusWriter
 
     before = _indexes()
     seen: list[tuple[str, int]] = []
-    insert, build = CorpusWriter.insert, load.DeferredIndexes.build
+    insert, build_one = CorpusWriter.insert, load.DeferredIndexes.build_one
 
     def recording_insert(self, rows):
         insert(self, rows)
         seen.append(("batch", self.counts["documents"]))
 
-    def recording_build(self):
+    def recording_build_one(self):
         if self.pending:
-            seen.append(("indexes", len(_indexes())))
-        build(self)
+            seen.append(("index", len(_indexes())))
+        return build_one(self)
 
     monkeypatch.setattr(CorpusWriter, "insert", recording_insert)
-    monkeypatch.setattr(load.DeferredIndexes, "build", recording_build)
+    monkeypatch.setattr(load.DeferredIndexes, "build_one", recording_build_one)
+    monkeypatch.setattr(pipeline.WorkerBatches, "ready", lambda self: worker_busy)
     generate_corpus(documents=400, seed=5, parallel=True, batch_size=20)
 
-    assert _indexes() == before  # every index back, as defined
-    builds = [i for i, (what, _n) in enumerate(seen) if what == "indexes"]
-    assert len(builds) == 1  # built once, not again at the end
-    at = builds[0]
+    assert _indexes() == before  # every index back, as defined, each once
+    builds = [i for i, (what, _n) in enumerate(seen) if what == "index"]
+    assert builds == list(range(builds[0], builds[-1] + 1))  # all after one batch
+    assert seen[builds[0]][1] < len(before)  # some were deferred
     batches = [n for what, n in seen if what == "batch"]
     assert len(batches) == len(staging.batch_sizes(400, staging.available(True)))
-    assert seen[at - 1][1] >= EARLY_INDEXES * 400  # not before that share of documents
-    assert seen[at - 2][1] < EARLY_INDEXES * 400  # but right after the batch reaching it
-    assert at < len(seen) - 1  # and before the last batch
-    assert seen[at][1] < len(before)  # some were deferred
+    share = EARLY_INDEXES if worker_busy else IDLE_INDEXES
+    at = builds[0]
+    assert seen[at - 1][1] >= share * 400  # not before that share of documents
+    assert at == 1 or seen[at - 2][1] < share * 400  # but right after the batch reaching it
+    assert builds[-1] < len(seen) - 1  # and before the last batch
 
 
 @sqlite_only
