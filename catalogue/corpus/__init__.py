@@ -33,15 +33,12 @@ __all__ = [
 
 BATCH_SIZE = 2000
 
-# Staged loads (SQLite, planning worker): the deferred indexes are built once this share
-# of the documents is in, while the worker still plans the last batches, rather than
-# after them with nothing else running; the rows after are indexed as they go in.
+# Staged loads (SQLite, planning worker): the deferred indexes not built yet are built
+# once this share of the documents is in, before the last batches rather than after them;
+# the rows after are indexed as they go in.
 EARLY_INDEXES = 0.8
-# From this share on, they are built one at a time whenever the worker's next batch has
-# not arrived yet: this process waited ~6–8 s of a 100,000-document load for batches,
-# then built them all at the 80 % mark with the worker done. 100k, 3 rounds: 22.7 s
-# mean without idle builds, 21.3 s from 0.3 or 0.5 of the documents
-# (docs/performance.md, session 8).
+# From this share on, they are built one at a time while the worker's next batch has not
+# arrived: this process would otherwise wait for it (docs/performance.md, session 8).
 IDLE_INDEXES = 0.5
 
 

@@ -182,8 +182,9 @@ def deferred_indexes(tables: list[str], *, stored_before: dict[str, str] | None 
     third of it (documents' table, 20,000 rows).
 
     Yields a ``DeferredIndexes``: its ``build()`` re-creates them before the last rows
-    (each is then kept up to date for those), so that a build can overlap work still
-    under way elsewhere instead of all of them waiting at the end."""
+    (each is then kept up to date for those), and ``build_one()`` one of them, so that
+    builds can fill this process's waits for work under way elsewhere instead of all of
+    them waiting at the end."""
     saved: list[str] = []
     qn = connection.ops.quote_name
     stored_before = stored_before or {}

@@ -142,14 +142,14 @@ class WorkerBatches:
     def __iter__(self):
         return self
 
-    def __next__(self) -> BatchRows:
+    def __next__(self) -> BatchRows | StagedBatch:
         return next(self._batches)
 
     def ready(self) -> bool:
         try:
             return self._receiver.poll()
-        except (OSError, EOFError):
-            return True  # closed: the next read reports it
+        except OSError:
+            return True  # closed
 
 
 def _receive(receiver, worker) -> Iterator[BatchRows]:

@@ -2,6 +2,8 @@
 the inserting process copies it with INSERT … SELECT. Same rows as a direct load; the
 scratch files go away whatever the end; nothing of a failed load stays."""
 
+import multiprocessing
+import pickle
 import tempfile
 
 import pytest
@@ -169,21 +171,16 @@ def _indexes():
         return sorted(cursor.fetchall())
 
 
-@sqlite_only
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("worker_busy", [True, False])
-def test_staged_load_builds_the_deferred_indexes_before_its_last_batches(
-    scratch_root, monkeypatch, worker_busy
-):
-    """With the worker's next batch already waiting (``worker_busy``: never idle), the
-    deferred indexes are built at the ``EARLY_INDEXES`` share; when this process would
-    wait for it, from the ``IDLE_INDEXES`` share on, one at a time."""
-    from catalogue.corpus import EARLY_INDEXES, IDLE_INDEXES, load, pipeline
+def _load_recording_builds(monkeypatch, ready_answers):
+    """Load 400 documents with the worker's ``ready()`` answering from
+    ``ready_answers`` (then True); what happened, in order: ("batch", documents in) and
+    ("index", indexes present before the build)."""
+    from catalogue.corpus import load, pipeline
     from catalogue.corpus.writer import CorpusWriter
 
-    before = _indexes()
     seen: list[tuple[str, int]] = []
     insert, build_one = CorpusWriter.insert, load.DeferredIndexes.build_one
+    answers = iter(ready_answers)
 
     def recording_insert(self, rows):
         insert(self, rows)
@@ -196,20 +193,86 @@ def test_staged_load_builds_the_deferred_indexes_before_its_last_batches(
 
     monkeypatch.setattr(CorpusWriter, "insert", recording_insert)
     monkeypatch.setattr(load.DeferredIndexes, "build_one", recording_build_one)
-    monkeypatch.setattr(pipeline.WorkerBatches, "ready", lambda self: worker_busy)
+    monkeypatch.setattr(pipeline.WorkerBatches, "ready", lambda self: next(answers, True))
     generate_corpus(documents=400, seed=5, parallel=True, batch_size=20)
+    return seen
+
+
+def _runs_of_builds(seen) -> list[tuple[int, int]]:
+    """(documents in before the run, indexes built) of each run of consecutive builds."""
+    runs = []
+    for i, (what, _n) in enumerate(seen):
+        if what == "index":
+            if i and seen[i - 1][0] == "index":
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+            else:
+                runs.append((seen[i - 1][1], 1))
+    return runs
+
+
+def _first_reaching(seen, share: float) -> int:
+    return next(n for what, n in seen if what == "batch" and n >= share * 400)
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("worker", ["busy", "late", "late once"])
+def test_staged_load_builds_the_deferred_indexes_before_its_last_batches(
+    scratch_root, monkeypatch, worker
+):
+    """With the worker's next batch always waiting (busy), the deferred indexes are
+    built right after the batch reaching ``EARLY_INDEXES``; while it is late, one at a
+    time from the batch reaching ``IDLE_INDEXES`` on, each only while it still is."""
+    from catalogue.corpus import EARLY_INDEXES, IDLE_INDEXES
+
+    before = _indexes()
+    answers = {"busy": [], "late": [False] * 1000, "late once": [False]}[worker]
+    seen = _load_recording_builds(monkeypatch, answers)
 
     assert _indexes() == before  # every index back, as defined, each once
-    builds = [i for i, (what, _n) in enumerate(seen) if what == "index"]
-    assert builds == list(range(builds[0], builds[-1] + 1))  # all after one batch
-    assert seen[builds[0]][1] < len(before)  # some were deferred
+    deferred = len(before) - next(n for what, n in seen if what == "index")
+    assert deferred > 1
     batches = [n for what, n in seen if what == "batch"]
     assert len(batches) == len(staging.batch_sizes(400, staging.available(True)))
-    share = EARLY_INDEXES if worker_busy else IDLE_INDEXES
-    at = builds[0]
-    assert seen[at - 1][1] >= share * 400  # not before that share of documents
-    assert at == 1 or seen[at - 2][1] < share * 400  # but right after the batch reaching it
-    assert builds[-1] < len(seen) - 1  # and before the last batch
+    early, idle = _first_reaching(seen, EARLY_INDEXES), _first_reaching(seen, IDLE_INDEXES)
+    expected = {
+        "busy": [(early, deferred)],
+        "late": [(idle, deferred)],
+        "late once": [(idle, 1), (early, deferred - 1)],
+    }[worker]
+    assert _runs_of_builds(seen) == expected
+    assert seen[-1][0] == "batch" and early < 400  # built before the last batch
+
+
+def _send_rows_then_stop(sender, go):
+    go.wait()
+    sender.send_bytes(pickle.dumps(("rows", "batch 1")))
+    sender.close()  # and no "done": the worker stopped early
+
+
+def test_worker_batches_say_when_the_next_message_is_there():
+    from catalogue.corpus import pipeline
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    go = context.Event()
+    worker = context.Process(target=_send_rows_then_stop, args=(sender, go), daemon=True)
+    worker.start()
+    sender.close()
+    batches = pipeline.WorkerBatches(receiver, worker)
+    try:
+        assert not batches.ready()
+        go.set()
+        assert receiver.poll(30)
+        assert batches.ready()
+        assert next(batches) == "batch 1"
+        worker.join(30)
+        assert batches.ready()  # the end is there too: reading it does not wait
+        with pytest.raises(pipeline.WorkerError, match="stopped early"):
+            next(batches)
+    finally:
+        receiver.close()
+        worker.join(30)
 
 
 @sqlite_only
