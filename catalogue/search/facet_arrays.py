@@ -116,8 +116,9 @@ def _has_any(snap: Snapshot, facet: str, hits: np.ndarray, test) -> np.ndarray:
 def _top(distinct: np.ndarray, counts: np.ndarray, limit: int):
     """The values whose count reaches the ``limit``-th highest, ties included: a facet
     shows ``limit`` values ordered by count first, so (when at least ``limit`` of them
-    have labels) its values are among these. A common name's agent facet has ~2,000
-    values; building, labelling and sorting a row for each cost ~2 ms a search."""
+    have labels) its values are among these. For a common name the facets have ~1,900
+    values in all; a row built, labelled and sorted for each cost 3–6 ms of CPU a
+    search (docs/performance.md, session 8)."""
     threshold = np.partition(counts, counts.size - limit)[counts.size - limit]
     keep = counts >= threshold
     return distinct[keep], counts[keep]
