@@ -142,6 +142,16 @@ def machine_lines(data: dict) -> list[str]:
         f"Databases: {', '.join(versions) or 'n/a'}",
         f"Load average at start: {m.get('load_average_at_start')}",
     ]
+    probes = [
+        f"{r.get('database')} {r.get('tier'):,}: {start['cpu_s']:.3f} → {end['cpu_s']:.3f} s"
+        for r in data.get("runs", [])
+        if (start := r.get("calibration_at_start")) and (end := r.get("calibration_at_end"))
+    ]
+    if probes:
+        lines.append(
+            "Machine speed, CPU seconds for a fixed task at a tier's start → end "
+            "(lower is faster): " + "; ".join(probes)
+        )
     return lines
 
 

@@ -78,6 +78,39 @@ def database_version() -> str:
     return connection.vendor
 
 
+def calibration() -> dict:
+    """CPU seconds this process takes for a fixed piece of work (Python objects, sorting,
+    hashing, and SQLite inserts with an index and an FTS5 table, in memory), best of 3.
+
+    Why: on a shared virtual machine the same code's figures vary by ±20 % from run to
+    run, in CPU time too (docs/performance.md). Measured at the start and end of each
+    tier, it tells a reader whether a run was taken on a fast or slow moment, so runs of
+    different days can be compared; lower is faster."""
+    import hashlib
+    import sqlite3
+
+    def work():
+        rows = [(i, f"word{i % 997} text {i * 7919 % 10007}") for i in range(60_000)]
+        rows.sort(key=lambda row: row[1])
+        digest = hashlib.sha256()
+        for _i, words in rows[::10]:
+            digest.update(words.encode())
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, words TEXT)")
+        db.execute("CREATE INDEX t_words ON t (words)")
+        db.execute("CREATE VIRTUAL TABLE f USING fts5(words)")
+        db.executemany("INSERT INTO t VALUES (?, ?)", rows)
+        db.execute("INSERT INTO f (rowid, words) SELECT id, words FROM t")
+        db.close()
+
+    times = []
+    for _ in range(3):
+        started = time.process_time()
+        work()
+        times.append(time.process_time() - started)
+    return {"cpu_s": round(min(times), 3)}
+
+
 # --- worker (runs inside the tier's process) --------------------------------------------
 
 
@@ -91,6 +124,7 @@ def run_worker(*, tier: int, seed: int, rounds: int, import_files: int, label: s
     from .stats import NotAvailable
 
     result: dict = {"database": label, "tier": tier, "measurements": {}}
+    result["calibration_at_start"] = calibration()
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     result["migrate_s"] = round(time.perf_counter() - started, 2)
@@ -134,6 +168,7 @@ def run_worker(*, tier: int, seed: int, rounds: int, import_files: int, label: s
         )
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     result["load_average_at_end"] = [round(x, 2) for x in load] if load else None
+    result["calibration_at_end"] = calibration()
     result["total_s"] = round(time.perf_counter() - started, 1)
     return result
 

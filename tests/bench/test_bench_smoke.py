@@ -65,6 +65,9 @@ def test_table_is_complete(smoke):
         assert m["import"]["files"] == 20
     assert data["machine"]["cores"] and data["machine"]["python"]
     assert all(r["database_version"] for r in data["runs"])
+    for run in data["runs"]:  # the machine's speed beside each tier's figures
+        assert run["calibration_at_start"]["cpu_s"] > 0 < run["calibration_at_end"]["cpu_s"]
+    assert "Machine speed, CPU seconds for a fixed task" in printed
 
 
 def test_query_counts_do_not_grow_with_the_catalogue(smoke):
