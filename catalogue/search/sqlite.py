@@ -60,6 +60,17 @@ def match_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:
     return "(" + " || ' AND ' || ".join(parts) + ")", params
 
 
+# Body, notes, agents, title (their numbers in ``_COLUMNS``, ``schema.py``); never 4, the keys.
+_SNIPPET_COLUMNS = (1, 2, 3, 0)
+
+
+def _best_excerpt(body: str, notes: str, agents: str, title: str) -> str:
+    for text in (body, notes, agents, title):
+        if HIGHLIGHT_START in text:
+            return text
+    return agents or body
+
+
 class BM25(Func):
     """Higher is better (bm25 itself is lower-is-better)."""
 
@@ -81,6 +92,9 @@ class SQLiteFTSBackend(SearchBackend):
         return queryset.filter(pk__in=matching)
 
     def _snippets(self, ids, parsed):
+        """The body's excerpt if it marks a match, else the best column's. Documents
+        the visitor's words alone do not match (found through a variant of an agent's
+        name) get theirs from a second query, matched as the search matched them."""
         marks = [HIGHLIGHT_START, HIGHLIGHT_END, ELLIPSIS, SNIPPET_TOKENS]
         placeholders = ", ".join(["%s"] * len(ids))
         sql = (
@@ -90,8 +104,30 @@ class SQLiteFTSBackend(SearchBackend):
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*marks, *marks, match_expression(parsed), *ids])
+            rows = [(pk, body if HIGHLIGHT_START in body else best) for pk, body, best in cursor]
+        found = {pk for pk, _text in rows}
+        missing = [pk for pk in ids if pk not in found]
+        return rows + self._snippets_by_agent_names(missing, parsed) if missing else rows
+
+    def _snippets_by_agent_names(self, ids, parsed):
+        """The keys' column (4) would show private-use keys, and snippet's best column
+        may be it: body, notes, agents and title are asked for instead, and the first
+        that marks a match wins; else the agents', which name whom the variant stands
+        for."""
+        marks = [HIGHLIGHT_START, HIGHLIGHT_END, ELLIPSIS, SNIPPET_TOKENS]
+        match, match_params = match_sql(parsed)
+        placeholders = ", ".join(["%s"] * len(ids))
+        columns = ", ".join(
+            f"snippet({FTS_TABLE}, {column}, %s, %s, %s, %s)" for column in _SNIPPET_COLUMNS
+        )
+        sql = (
+            f"SELECT rowid, {columns} FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH {match} AND rowid IN ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*marks * len(_SNIPPET_COLUMNS), *match_params, *ids])
             rows = cursor.fetchall()
-        return [(pk, body if HIGHLIGHT_START in body else best) for pk, body, best in rows]
+        return [(pk, _best_excerpt(*excerpts)) for pk, *excerpts in rows]
 
     def index_documents(self, document_ids):
         ids = [int(i) for i in document_ids]

@@ -242,6 +242,29 @@ def test_site_search_and_api_find_documents_by_a_variant(client, drafted):
     assert {row["id"] for row in api.json()["results"]} == {doc.pk for doc in docs}
 
 
+def test_a_document_found_only_by_a_variant_name_still_gets_a_snippet(drafted):
+    """Neither text holds the variant: the snippet shows the agent it names, so the
+    visitor sees why the document matched (not a bare title, not the agent keys)."""
+    agent, docs, _other = drafted
+    AgentNameFactory(agent=agent, name="Akalovskii")
+    snippets = get_backend().snippets([doc.pk for doc in docs], "akalovskii")
+    assert set(snippets) == {doc.pk for doc in docs}
+    assert all("Akalovsky" in str(text) for text in snippets.values())
+    assert all(chr(schema.AGENT_MARK) not in str(text) for text in snippets.values())
+
+
+def test_a_name_query_matched_partly_by_a_variant_highlights_the_text(drafted):
+    """``Mr. McCloy``: ``Mr`` matches only his recorded variant, ``McCloy`` the body.
+    The document is found through the variant, and its snippet marks the body's word."""
+    _agent, docs, _other = drafted
+    mccloy = AgentFactory(authorised_name="John J. McCloy")
+    AgentNameFactory(agent=mccloy, name="Mr. McCloy")
+    DocumentAgentFactory(document=docs[0], agent=mccloy, role=AgentRole.PARTICIPANT)
+    assert ids("Mr. McCloy") == {docs[0].pk}
+    snippets = get_backend().snippets([docs[0].pk], "Mr. McCloy")
+    assert "<mark>McCloy</mark> met Kuznetsov" in str(snippets[docs[0].pk])
+
+
 def test_snippets_from_the_agents_column_never_show_agent_keys(drafted):
     """A match on an authorised name or a name as written can show the agents column."""
     agent, docs, _other = drafted
