@@ -1,14 +1,19 @@
 """Agent pages: the authority record and every published document the agent is in."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
 from catalogue.models import Agent, AgentRole, DocumentAgent, Position
+from catalogue.search.facets import change_stamp
 
 from . import presentation
 
+COUNTS_CACHE_SECONDS = 600
 AGENT_PAGE_DOCUMENT_FIELDS = ("id", "title", "slug", "date", "date_precision", "time", "time_text")
 
 
@@ -18,12 +23,28 @@ class AgentListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return (
-            Agent.objects.active()
-            .public()
-            .with_public_document_counts()
-            .order_by("sort_name", "authorised_name")
-        )
+        return Agent.objects.active().public().order_by("sort_name", "authorised_name")
+
+    def get_context_data(self, **kwargs):
+        """Documents are counted for the page's agents only, once the page is cut (a
+        count per agent in the sorted query read every agent's rows: 2.5–4.8 s at
+        100,000), and kept under the catalogue's change stamp: a page of prolific
+        agents still reads tens of thousands of rows."""
+        context = super().get_context_data(**kwargs)
+        agents = list(context["object_list"])
+        ids = [agent.pk for agent in agents]
+        stamp = change_stamp()
+        page = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=16).hexdigest()
+        key = f"agent-list-counts:{stamp}:{page}"
+        counts = cache.get(key) if stamp is not None else None
+        if counts is None:
+            counts = DocumentAgent.objects.published_counts_by_agent(ids)
+            if stamp is not None:
+                cache.set(key, counts, COUNTS_CACHE_SECONDS)
+        for agent in agents:
+            agent.public_document_count = counts.get(agent.pk, 0)
+        context.update(object_list=agents, agents=agents)
+        return context
 
 
 class AgentDetailView(DetailView):

@@ -2,7 +2,8 @@
 
 import datetime
 
-from catalogue.models import AgentRole, NameType, Position
+from catalogue.models import AgentRole, NameType, Position, PublicationStatus
+from catalogue.views.agents import AgentListView
 from tests.factories import AgentFactory, AgentNameFactory, DocumentAgentFactory, DocumentFactory
 
 from .conftest import enrich, parse
@@ -79,13 +80,43 @@ def test_agent_page_queries_do_not_grow(client, world, django_assert_num_queries
     assert len(parse(response).cssselect("ol.timeline > li")) == 9
 
 
+def test_agent_list_counts_each_document_once_and_only_published_ones(client, world, monkeypatch):
+    """Counted per page after the page is cut: two roles in one document count once,
+    a draft not at all, and an agent on the second page gets its own count."""
+    agent = AgentFactory(authorised_name="Zorin", sort_name="Zorin, Valerian")
+    first = DocumentFactory(title="Zorin one")
+    DocumentAgentFactory(document=first, agent=agent, role=AgentRole.SENDER)
+    DocumentAgentFactory(document=first, agent=agent, role=AgentRole.PARTICIPANT)
+    DocumentAgentFactory(document=DocumentFactory(title="Zorin two"), agent=agent)
+    draft = DocumentFactory(title="Zorin draft", status=PublicationStatus.DRAFT)
+    DocumentAgentFactory(document=draft, agent=agent)
+
+    def counts(url):
+        tree = parse(client.get(url))
+        return {
+            a.text: a.getparent().cssselect(".count")[0].text
+            for a in tree.cssselect(".agent-list li > a")
+        }
+
+    assert counts("/agents/") == {"Akalovsky, Alexander": "1", "Zorin, Valerian": "2"}
+    draft.status = PublicationStatus.PUBLISHED  # the cached counts follow the catalogue
+    draft.save()
+    assert counts("/agents/") == {"Akalovsky, Alexander": "1", "Zorin, Valerian": "3"}
+    monkeypatch.setattr(AgentListView, "paginate_by", 1)
+    assert counts("/agents/?page=2") == {"Zorin, Valerian": "3"}
+
+
 def test_agent_list_queries_do_not_grow(client, world, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    # The count, the page, the change stamp and the page's document counts; the counts
+    # come from the cache until the catalogue changes.
+    with django_assert_num_queries(4):
+        client.get("/agents/")
+    with django_assert_num_queries(3):
         client.get("/agents/")
     for i in range(15):
         document = DocumentFactory(title=f"Doc {i}")
         DocumentAgentFactory(document=document, agent=AgentFactory(), role=AgentRole.SENDER)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         response = client.get("/agents/")
     assert len(parse(response).cssselect(".agent-list li")) == 16
 

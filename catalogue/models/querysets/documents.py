@@ -1,7 +1,7 @@
 """Reads of documents and the rows that hang off them."""
 
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 
 from .common import PUBLISHED
 from .pages import _change_stamp_sql, public_page_prefetches
@@ -205,6 +205,24 @@ class DocumentQuerySet(models.QuerySet):
 class DocumentAgentQuerySet(models.QuerySet):
     def public(self):
         return self.filter(document__status=PUBLISHED)
+
+    def published_counts_by_agent(self, agent_ids) -> dict[int, int]:
+        """Published documents per agent of ``agent_ids``, each document once, in one
+        grouped query. The published ids come as a subquery (on SQLite a covering range
+        of the status index) rather than a join: joined, SQLite's planner walked every
+        published document to find the agents' rows (2.3 s at 100,000)."""
+        from ..documents import Document
+
+        rows = (
+            self.filter(
+                agent__in=list(agent_ids),
+                document__in=Document.objects.published().order_by().values("pk"),
+            )
+            .order_by()
+            .values("agent")
+            .annotate(n=Count("document", distinct=True))
+        )
+        return dict(rows.values_list("agent", "n"))
 
 
 class ProvenanceEventQuerySet(models.QuerySet):
