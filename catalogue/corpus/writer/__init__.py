@@ -9,12 +9,14 @@ SQLite, ``COPY`` on PostgreSQL. A model instance per row, and ``bulk_create``'s
 statement compilation and RETURNING, cost more than the inserts themselves.
 
 Modules: ``authorities`` (vocabularies, repositories, agents, units through the ORM),
-``sink`` (id reservation and the per-database bulk append), ``documents`` (documents
-and their child rows as tuples).
+``sink`` (id reservation and the per-database bulk append), ``rows`` (the tables'
+columns and ``BatchRows``, the rows of one batch), ``documents`` (documents and their
+child rows as tuples).
 """
 
 from .authorities import Lookups, ensure_authorities, ensure_vocabulary
-from .documents import DOCUMENT_COLUMNS, PUBLISHED_AT, BatchRows, CorpusWriter
+from .documents import PUBLISHED_AT, CorpusWriter
+from .rows import DOCUMENT_COLUMNS, BatchRows
 from .sink import RowSink, reserve_ids
 
 __all__ = [

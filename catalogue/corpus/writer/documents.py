@@ -1,4 +1,8 @@
-"""Documents and their child rows as tuples, one append per table per batch."""
+"""Documents and their child rows as tuples, one append per table per batch.
+
+The row layouts (columns, child tables, ``BatchRows``) are in ``rows``; they are
+imported here too, so ``documents.NAME`` still reaches them.
+"""
 
 import datetime as dt
 import hashlib
@@ -9,75 +13,28 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
-from catalogue.models import (
-    Citation,
-    Document,
-    DocumentAgent,
-    DocumentRelation,
-    EventAgent,
-    Footnote,
-    ProvenanceEvent,
-)
+from catalogue.models import Document, EventAgent, ProvenanceEvent
 
 from ..plan import PlannedDocument, PlannedEvent
 from ..plan.provenance import SHARED_EVENTS
 from ..staging import StagedBatch, copy_into_catalogue
 from ..text import file_name, render_text_and_body_start
 from .authorities import Lookups
+from .rows import (
+    CHILD_TABLES,
+    DOCUMENT_COLUMNS,
+    EVENT_AGENT_COLUMNS,
+    EVENT_COLUMNS,
+    RAW_TEXT_SLOT,
+    SENT_WHEN_STAGED,
+    TEXT_LENGTH,
+    TEXT_SLOT,
+    BatchRows,
+)
 from .sink import RowSink, reserve_ids
 
 # When generated records say they were published.
 PUBLISHED_AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-
-
-DOCUMENT_COLUMNS = [
-    "id",
-    "title",
-    "slug",
-    "collection_id",
-    "doc_type_id",
-    "sender_id",
-    "recipient_id",
-    "place",
-    "date",
-    "date_precision",
-    "date_certainty",
-    "date_text",
-    "date_note",
-    "time",
-    "time_text",
-    "message_number",
-    "subject_line",
-    "routing",
-    "text",
-    "raw_text",
-    "source_note",
-    "unit_id",
-    "item_reference",
-    "classification_id",
-    "received_text",
-    "received_time",
-    "transmission_note",
-    "editorial_note",
-    "status",
-    "withdrawn_reason",
-    "published_at",
-    "identity_key",
-    "source_file",
-    "source_checksum",
-    "created_at",
-    "updated_at",
-]
-TEXT_SLOT = DOCUMENT_COLUMNS.index("text")
-TEXT_LENGTH = "corpus_text_length"
-# Staged loads: tables whose rows still travel pickled and are bound by the inserting
-# process. Binding is what staging moves to the worker, and these two cost the worker
-# the most per row of what they save the inserting process (20k documents, CPU:
-# events 0.44 s staged against 0.07 s pickled in the worker, 0.13 s copied against
-# 0.72 s bound here; citations 0.16 / 0.01 against 0.05 / 0.25): sending them keeps
-# the two processes' shares about even.
-SENT_WHEN_STAGED = frozenset({"events", "citations"})
-RAW_TEXT_SLOT = DOCUMENT_COLUMNS.index("raw_text")
 
 
 class Adapted(dict):
@@ -90,105 +47,6 @@ class Adapted(dict):
     def __missing__(self, value):
         adapted = self[value] = self.adapt(value)
         return adapted
-
-
-class BatchRows:
-    """One batch's rows per table, as plain tuples: what the planning side hands to the
-    inserting side (pickled across a process boundary when planning runs in a worker).
-
-    On SQLite a document row carries, in place of ``text``, where the body starts in
-    ``raw_text`` (1-based) and, after the last column, its length: the database cuts
-    ``text`` out of ``raw_text`` (``substr``), so the body crosses the pipe and the
-    inserting process's bindings once. Events carry their ids on SQLite (contiguous
-    from the top reserved before the load: nothing else can write under the
-    transaction's lock); on PostgreSQL they carry none and event agents point at their
-    event by its position in ``events``, the ids coming from the sequence, which only
-    the inserting side may touch."""
-
-    __slots__ = ("documents", "tables", "files_written")
-
-    def __init__(self, documents: int, tables: dict[str, list[tuple]], files_written: int = 0):
-        self.documents = documents
-        self.tables = tables
-        self.files_written = files_written
-
-    def __getstate__(self):
-        return (self.documents, self.tables, self.files_written)
-
-    def __setstate__(self, state):
-        self.documents, self.tables, self.files_written = state
-
-
-# Child tables: (counter key, model or M2M field name, columns).
-CHILD_TABLES = [
-    (
-        "footnotes",
-        Footnote,
-        ["document_id", "number", "text", "kind", "anchor_text", "marker_offset", "resolved_date"],
-    ),
-    (
-        "agent_roles",
-        DocumentAgent,
-        [
-            "document_id",
-            "agent_id",
-            "role",
-            "position_title",
-            "name_as_written",
-            "sequence",
-            "note",
-        ],
-    ),
-    ("caveat_links", "caveats", ["document_id", "caveat_id"]),
-    ("subject_links", "subjects", ["document_id", "subject_id"]),
-    (
-        "citations",
-        Citation,
-        [
-            "document_id",
-            "kind",
-            "publication_id",
-            "unit_id",
-            "document_number",
-            "pages",
-            "text",
-            "url",
-            "sequence",
-        ],
-    ),
-    (
-        "relations",
-        DocumentRelation,
-        [
-            "source_id",
-            "target_id",
-            "relation_type",
-            "target_label",
-            "target_document_number",
-            "note",
-        ],
-    ),
-]
-EVENT_COLUMNS = [
-    "id",
-    "document_id",
-    "event_type",
-    "sequence",
-    "date",
-    "date_precision",
-    "date_certainty",
-    "date_text",
-    "time",
-    "place",
-    "description",
-    "evidence",
-    "custodian_before_id",
-    "custodian_after_id",
-    "unit_id",
-    "publication_id",
-]
-
-EVENT_AGENT_COLUMNS = ["event_id", "agent_id", "role"]
 
 
 class CorpusWriter:
