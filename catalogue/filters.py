@@ -165,8 +165,7 @@ class DocumentFilterSet(django_filters.FilterSet):
         # document_date_order, "-date" walks document_date_seek_desc backwards, as the
         # API's cursor does ("IS NOT NULL" descending is "IS NULL" ascending).
         if value == "date":
-            undated, untimed = IsNull(F("date"), True).asc(), IsNull(F("time"), True).asc()
-            return queryset.order_by(undated, "date", untimed, "time", "pk")
+            return queryset.in_date_order()
         if value == "-date":
             dated, timed = IsNull(F("date"), False).desc(), IsNull(F("time"), False).desc()
             return queryset.order_by(dated, "-date", timed, "-time", "-pk")

@@ -2,18 +2,16 @@
 
 import hashlib
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
 from catalogue.models import Agent, AgentRole, DocumentAgent, Position
-from catalogue.search.facets import change_stamp
 
 from . import presentation
+from .stamped import cached_until_change
 
-COUNTS_CACHE_SECONDS = 600
 AGENT_PAGE_DOCUMENT_FIELDS = ("id", "title", "slug", "date", "date_precision", "time", "time_text")
 
 
@@ -33,14 +31,11 @@ class AgentListView(ListView):
         context = super().get_context_data(**kwargs)
         agents = list(context["object_list"])
         ids = [agent.pk for agent in agents]
-        stamp = change_stamp()
         page = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=16).hexdigest()
-        key = f"agent-list-counts:{stamp}:{page}"
-        counts = cache.get(key) if stamp is not None else None
-        if counts is None:
-            counts = DocumentAgent.objects.published_counts_by_agent(ids)
-            if stamp is not None:
-                cache.set(key, counts, COUNTS_CACHE_SECONDS)
+        counts = cached_until_change(
+            f"agent-list-counts:{page}",
+            lambda: DocumentAgent.objects.published_counts_by_agent(ids),
+        )
         for agent in agents:
             agent.public_document_count = counts.get(agent.pk, 0)
         context.update(object_list=agents, agents=agents)

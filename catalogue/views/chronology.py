@@ -4,14 +4,18 @@ day (plain SVG: no script, no external service, readable offline)."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count
+from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from catalogue.models import DatePrecision, Document
 
+from .stamped import cached_until_change
+
 START = datetime.date(1962, 10, 1)
 END = datetime.date(1962, 12, 31)
+PAGE_SIZE = 200
 
 
 @dataclass
@@ -19,6 +23,7 @@ class Day:
     date: datetime.date
     hours: list = field(default_factory=list)  # [(label, [documents])]
     count: int = 0
+    continued: bool = False  # its first documents are on the page before
 
     @property
     def anchor(self) -> str:
@@ -34,7 +39,8 @@ def hour_label(time: datetime.time | None) -> str:
     return f"{hour} {'a.m.' if time.hour < 12 else 'p.m.'}"
 
 
-def group_by_day(documents) -> list[Day]:
+def group_by_day(documents, counts: dict | None = None) -> list[Day]:
+    """``counts``: each day's documents in all (a page may hold part of a day)."""
     days: dict[datetime.date, Day] = {}
     for document in documents:
         day = days.setdefault(document.date, Day(document.date))
@@ -43,15 +49,58 @@ def group_by_day(documents) -> list[Day]:
             day.hours.append((label, []))
         day.hours[-1][1].append(document)
         day.count += 1
+    if counts:
+        for day in days.values():
+            day.count = counts.get(day.date, day.count)
     return list(days.values())
 
 
-def chart_svg(counts: dict, start=START, end=END) -> str:
-    """A bar per day; each bar links to that day's heading and carries a <title>."""
+@dataclass(frozen=True)
+class PageSpan:
+    """A page of a month: from ``first`` (after ``skip`` of that day's documents) to
+    ``last``, the day its last document is on."""
+
+    first: datetime.date
+    skip: int
+    last: datetime.date
+
+
+def page_spans(counts: dict, size: int) -> list[PageSpan]:
+    """Each page of ``size`` documents, from the documents per day: a page is read
+    from its first to its last day only, skipping at most one day's documents, rather
+    than sorting the month from its start."""
+    days = sorted(counts.items())
+    starts, seen = [], 0
+    for day, n in days:
+        while len(starts) * size < seen + n:
+            starts.append((day, len(starts) * size - seen, seen))
+        seen += n
+    spans = []
+    for first, skip, before in starts:
+        end = before + skip + size  # documents up to this page's end, from the month's start
+        last, total = first, 0
+        for day, n in days:
+            if day >= first:
+                last = day
+                if before + total + n >= end:
+                    break
+                total += n
+        spans.append(PageSpan(first, skip, last))
+    return spans
+
+
+def chart_svg(counts: dict, start=START, end=END, href=None) -> str:
+    """A bar per day; each bar links to that day's heading and carries a <title>.
+    ``href(day)``: the link (default: the day's heading in its month)."""
     span = (end - start).days + 1
     peak = max(counts.values(), default=0) or 1
     bar, gap, height, top, bottom = 8, 2, 120, 16, 28
     width = span * (bar + gap) + 40
+    if href is None:
+
+        def href(day):
+            return f"?month={day:%Y-%m}#day-{day.isoformat()}"
+
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} '
         f'{top + height + bottom}" role="img" aria-labelledby="chart-title chart-desc">',
@@ -72,7 +121,7 @@ def chart_svg(counts: dict, start=START, end=END) -> str:
             h = max(2, round(height * n / peak))
             label = f"{day:%A} {day:%B} {day.day}: {n} document{'s' if n != 1 else ''}"
             parts.append(
-                f'<a href="?month={day:%Y-%m}#day-{day.isoformat()}" aria-label="{label}">'
+                f'<a href="{href(day)}" aria-label="{label}">'
                 f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{h}" class="bar">'
                 f"<title>{label}</title></rect></a>"
             )
@@ -80,9 +129,15 @@ def chart_svg(counts: dict, start=START, end=END) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - built from dates and integers only
 
 
+def _month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
 class ChronologyView(TemplateView):
-    """One month at a time (a month of the crisis can hold hundreds of documents); the
-    chart covers the whole period and links every day to its place."""
+    """One month at a time, ``PAGE_SIZE`` documents a page (a month of a large
+    catalogue holds tens of thousands: the whole of October was a 14 MB page at
+    100,000 documents); the chart covers the whole period and links every day to the
+    page that holds its first documents."""
 
     template_name = "catalogue/chronology.html"
 
@@ -93,30 +148,42 @@ class ChronologyView(TemplateView):
             .filter(date_precision=DatePrecision.DAY)
             .dated_between(START, END)
         )
-        counts = {
-            row["date"]: row["n"] for row in dated.order_by().values("date").annotate(n=Count("pk"))
-        }
-        months = sorted({day.replace(day=1) for day in counts})
+        counts = cached_until_change(
+            "chronology-days",
+            lambda: {
+                row["date"]: row["n"]
+                for row in dated.order_by().values("date").annotate(n=Count("pk"))
+            },
+        )
+        by_month: dict[datetime.date, dict] = {}
+        for day, n in counts.items():
+            by_month.setdefault(_month_of(day), {})[day] = n
+        months = sorted(by_month)
         month = self._month(months)
-        documents = []
-        if month is not None:
-            following = (month + datetime.timedelta(days=32)).replace(day=1)
+        spans = page_spans(by_month[month], PAGE_SIZE) if month is not None else []
+        page = self._page(len(spans))
+        documents, days = [], []
+        if spans:
+            span = spans[page - 1]
             documents = list(
-                dated.with_card()
-                .filter(date__gte=month, date__lt=following)
-                .order_by("date", F("time").asc(nulls_last=True), "pk")
+                dated.with_chronology_row()
+                .filter(date__gte=span.first, date__lte=span.last)
+                .in_date_order()[span.skip : span.skip + PAGE_SIZE]
             )
+            days = group_by_day(documents, by_month[month])
+            if days and span.skip:
+                days[0].continued = True
         context.update(
-            days=group_by_day(documents),
+            days=days,
             month=month,
-            months=[
-                (m, sum(n for d, n in counts.items() if d.replace(day=1) == m)) for m in months
-            ],
-            chart=chart_svg(counts),
+            months=[(m, sum(by_month[m].values())) for m in months],
+            chart=chart_svg(counts, href=self._day_links(by_month)),
             start=START,
             end=END,
             total=sum(counts.values()),
-            month_total=len(documents),
+            month_total=sum(by_month[month].values()) if month is not None else 0,
+            page=page,
+            pages=len(spans),
         )
         return context
 
@@ -126,3 +193,26 @@ class ChronologyView(TemplateView):
             if f"{month:%Y-%m}" == wanted:
                 return month
         return months[0] if months else None
+
+    def _page(self, pages: int) -> int:
+        raw = self.request.GET.get("page", "1")
+        if not raw.isdigit() or not 1 <= int(raw) <= max(pages, 1):
+            raise Http404("No such page of this month.")
+        return int(raw)
+
+    @staticmethod
+    def _day_links(by_month):
+        """Each day's link: its month, the page its first document is on, its heading."""
+        first_page = {}
+        for days in by_month.values():
+            seen = 0
+            for day, n in sorted(days.items()):
+                first_page[day] = seen // PAGE_SIZE + 1
+                seen += n
+
+        def href(day):
+            page = first_page.get(day, 1)
+            page_part = f"&amp;page={page}" if page > 1 else ""
+            return f"?month={day:%Y-%m}{page_part}#day-{day.isoformat()}"
+
+        return href

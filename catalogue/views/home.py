@@ -2,14 +2,12 @@
 
 from collections import Counter
 
-from django.core.cache import cache
 from django.db.models import Count
 from django.views.generic import TemplateView
 
 from catalogue.models import Document, Repository
-from catalogue.search.facets import change_stamp
 
-FIGURES_CACHE_SECONDS = 600
+from .stamped import cached_until_change
 
 
 class HomeView(TemplateView):
@@ -22,14 +20,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        stamp = change_stamp()
-        key = f"home-figures:{stamp}"
-        figures = cache.get(key) if stamp is not None else None
-        if figures is None:
-            figures = catalogue_figures()
-            if stamp is not None:
-                cache.set(key, figures, FIGURES_CACHE_SECONDS)
-        context.update(figures)
+        context.update(cached_until_change("home-figures", catalogue_figures))
         return context
 
 

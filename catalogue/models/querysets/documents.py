@@ -1,7 +1,8 @@
 """Reads of documents and the rows that hang off them."""
 
 from django.db import connection, models
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
+from django.db.models.lookups import IsNull
 
 from .common import PUBLISHED
 from .pages import _change_stamp_sql, public_page_prefetches
@@ -29,6 +30,13 @@ class DocumentQuerySet(models.QuerySet):
 
     def in_repository(self, repository):
         return self.filter(unit__repository=repository)
+
+    def in_date_order(self):
+        """Earliest first, undated and untimed last, in the form the
+        ``document_date_order`` index holds (SQLite cannot index ``NULLS LAST``), so a
+        date range is read in order from the index rather than sorted."""
+        undated, untimed = IsNull(F("date"), True).asc(), IsNull(F("time"), True).asc()
+        return self.order_by(undated, "date", untimed, "time", "pk")
 
     def dated_between(self, start=None, end=None):
         qs = self
@@ -68,6 +76,14 @@ class DocumentQuerySet(models.QuerySet):
             "classification__name",
             "unit__title",
             "unit__repository__name",
+        )
+
+    def with_chronology_row(self):
+        """What a chronology row shows, and only that: a page of the month is sorted by
+        time within its days, and full rows (texts included) made that sort ~13 KB a
+        document."""
+        return self.select_related("doc_type").only(
+            "title", "slug", "place", "date", "time", "doc_type__label"
         )
 
     def with_detail(self):
