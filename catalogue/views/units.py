@@ -90,7 +90,9 @@ class UnitDetailView(DetailView):
             .order_by("sort_order", "title")
             .only("id", "slug", "title", "level", "identifier")
         )
-        documents = Document.objects.published().with_card().filter(unit=unit)
+        # In date order through the unit's index: unordered, SQLite walked the status
+        # index over every published document to fill a page (~0.4 s at 100,000).
+        documents = Document.objects.published().with_result_row().filter(unit=unit).in_date_order()
         paginator = Paginator(documents, self.paginate_by)
         paginator.count = self.tally.direct.get(unit.pk, 0)  # already counted by the tally
         page = paginator.get_page(self.request.GET.get("page"))
