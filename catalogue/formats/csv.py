@@ -178,13 +178,43 @@ def all_agents():
 
 def write_csv(rows, columns, out) -> int:
     """Write ``rows`` to the text stream ``out``; returns the number of rows."""
-    writer = csv.DictWriter(out, fieldnames=[c.name for c in columns], lineterminator="\r\n")
-    writer.writeheader()
     count = 0
-    for row in rows:
-        writer.writerow({key: protect_cell(value) for key, value in row.items()})
-        count += 1
+    for chunk, written in _chunks(rows, columns):
+        out.write(chunk)
+        count += written
     return count
+
+
+def csv_chunks(rows, columns):
+    """The sheet as text chunks of ``CHUNK_ROWS`` rows, for a streamed response: the
+    whole catalogue's sheet is hundreds of megabytes at a million documents, too much
+    to hold in a web process."""
+    for chunk, _written in _chunks(rows, columns):
+        yield chunk
+
+
+CHUNK_ROWS = 200
+
+
+class _Lines:
+    """A file-like target whose ``write`` hands the formatted line back."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _chunks(rows, columns):
+    """(text, rows in it) per chunk; the first chunk begins with the header."""
+    writer = csv.DictWriter(_Lines(), fieldnames=[c.name for c in columns], lineterminator="\r\n")
+    lines, written = [writer.writeheader()], 0
+    for row in rows:
+        lines.append(writer.writerow({key: protect_cell(value) for key, value in row.items()}))
+        written += 1
+        if len(lines) >= CHUNK_ROWS:
+            yield "".join(lines), written
+            lines, written = [], 0
+    if lines:
+        yield "".join(lines), written
 
 
 def to_string(rows, columns) -> str:

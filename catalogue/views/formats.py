@@ -164,9 +164,12 @@ class _CSVView(View):
         raise NotImplementedError
 
     def get(self, request):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        """Streamed: the rows are read in chunks and sent as they are written."""
+        chunks = csv_format.csv_chunks(self.rows(request_base_url(request)), self.columns)
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in chunks), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
-        csv_format.write_csv(self.rows(request_base_url(request)), self.columns, response)
         return response
 
 

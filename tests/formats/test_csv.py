@@ -19,6 +19,10 @@ def _rows(text):
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def _body(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
 def _sheet(rows, columns):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns)
@@ -28,10 +32,12 @@ def _sheet(rows, columns):
 
 
 def test_public_documents_csv(archive, client, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6):  # read as the body streams
         response = client.get(reverse("catalogue:documents-csv"))
+        body = _body(response)
     assert response["Content-Type"].startswith("text/csv")
-    rows = _rows(response.content.decode())
+    assert response.streaming
+    rows = _rows(body)
     assert [int(r["id"]) for r in rows] == sorted([archive.telcon.pk, archive.telegram.pk])
     telcon = next(r for r in rows if int(r["id"]) == archive.telcon.pk)
     assert telcon["caveats"] == "Eyes Only; Niact"
@@ -42,14 +48,14 @@ def test_public_documents_csv(archive, client, django_assert_num_queries):
     for _ in range(3):
         DocumentAgentFactory(document=DocumentFactory(unit=archive.telcons))
     with django_assert_num_queries(6):
-        response = client.get(reverse("catalogue:documents-csv"))
-    assert len(_rows(response.content.decode())) == 5
+        body = _body(client.get(reverse("catalogue:documents-csv")))
+    assert len(_rows(body)) == 5
 
 
 def test_public_agents_csv(archive, client, django_assert_num_queries):
     with django_assert_num_queries(2):
-        response = client.get(reverse("catalogue:agents-csv"))
-    rows = {r["authorised_name"]: r for r in _rows(response.content.decode())}
+        body = _body(client.get(reverse("catalogue:agents-csv")))
+    rows = {r["authorised_name"]: r for r in _rows(body)}
     assert set(rows) == {"Rusk, Dean", "Stevenson, Adlai"}
     assert rows["Rusk, Dean"]["variant_names"] == "Sec; Secretary of State Rusk"
     assert rows["Rusk, Dean"]["document_count"] == "2"
@@ -191,7 +197,7 @@ def test_commands_round_trip_with_dry_run(archive, tmp_path, capsys):
 def test_formula_like_cells_are_exported_as_text_and_read_back(archive, client):
     hostile = '=HYPERLINK("http://evil.example","click")'
     Document.objects.filter(pk=archive.telegram.pk).update(subject_line=hostile)
-    rows = _rows(client.get(reverse("catalogue:documents-csv")).content.decode())
+    rows = _rows(_body(client.get(reverse("catalogue:documents-csv"))))
     row = next(r for r in rows if int(r["id"]) == archive.telegram.pk)
     assert row["subject_line"] == "'" + hostile
     result = import_documents_csv(source=_sheet([row], list(row)))
@@ -199,3 +205,18 @@ def test_formula_like_cells_are_exported_as_text_and_read_back(archive, client):
     row["subject_line"] = "'-12 dead"
     import_documents_csv(source=_sheet([row], list(row)))
     assert Document.objects.get(pk=archive.telegram.pk).subject_line == "-12 dead"
+
+
+def test_the_sheet_streams_in_chunks_equal_to_the_written_file(archive, client, monkeypatch):
+    """The web sheet is sent a chunk at a time, never held whole, and is byte for byte
+    what ``export_csv`` writes to a file."""
+    monkeypatch.setattr(csv_format, "CHUNK_ROWS", 1)
+    response = client.get(reverse("catalogue:documents-csv"))
+    chunks = list(response.streaming_content)
+    assert len(chunks) == 2  # the header with the first document, then the second
+    written = csv_format.to_string(
+        csv_format.document_rows(csv_format.public_documents(), "http://testserver"),
+        csv_format.DOCUMENT_COLUMNS,
+    )
+    assert b"".join(chunks).decode() == written
+    assert csv_format.write_csv([], csv_format.DOCUMENT_COLUMNS, io.StringIO()) == 0
