@@ -14,6 +14,7 @@ ROWS = [
     ("document_page", "Document page, warm (page cache), p50/p95 ms", "p2", "p50 ≤ 15"),
     ("agent_page", "Agent page, p50/p95 ms", "p2", ""),
     ("unit_page", "Unit tree page, p50/p95 ms", "p2", ""),
+    ("browse_pages", "Agent index, chronology, fullest unit, cold, p50/p95 ms", "p2", ""),
     ("api_list", "API list of 100, p50/p95 ms", "p2", "p50 ≤ 60"),
     ("api_detail", "API detail, p50/p95 ms", "p2", ""),
     ("export", "NDJSON export, s / peak RSS MB", "export", "≤ 20 s / 200 MB"),
@@ -25,6 +26,7 @@ QUERY_ROWS = [
     "document_page",
     "agent_page",
     "unit_page",
+    "browse_pages",
     "api_list",
     "api_detail",
 ]
@@ -35,6 +37,7 @@ QUERY_LABELS = {
     "document_page": "document (warm)",
     "agent_page": "agent",
     "unit_page": "unit",
+    "browse_pages": "browse",
     "api_list": "API list",
     "api_detail": "API detail",
 }

@@ -151,6 +151,7 @@ def run_worker(*, tier: int, seed: int, rounds: int, import_files: int, label: s
         ("document_page", lambda: scenarios.document_page(client, rounds)),
         ("agent_page", lambda: scenarios.agent_page(client, rounds)),
         ("unit_page", lambda: scenarios.unit_page(client, rounds)),
+        ("browse_pages", lambda: scenarios.browse_pages(client, rounds)),
         ("api_list", lambda: scenarios.api_list(client, rounds)),
         ("api_detail", lambda: scenarios.api_detail(client, rounds)),
         ("export", lambda: scenarios.export(scenarios.manage_py())),

@@ -63,6 +63,7 @@ def test_table_is_complete(smoke):
             assert worker and m["export"]["peak_rss_mb"] > worker
         assert m["export"]["documents_exported"] >= run["tier"] * 0.8
         assert m["import"]["files"] == 20
+        assert len(m["browse_pages"]["urls"]) == 4  # agents, chronology twice, a unit
     assert data["machine"]["cores"] and data["machine"]["python"]
     assert all(r["database_version"] for r in data["runs"])
     for run in data["runs"]:  # the machine's speed beside each tier's figures
