@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 from lxml import etree
@@ -77,15 +79,43 @@ def test_unit_creator_relation(archive, eac_schema):
 @pytest.mark.django_db
 def test_eac_view(archive, client, django_assert_num_queries):
     url = reverse("catalogue:agent-eac", kwargs={"pk": archive.rusk.pk})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     for _ in range(4):
         DocumentAgentFactory(document=DocumentFactory(), agent=archive.rusk, role="author")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url)
     root = etree.fromstring(response.content)
     assert len(root.findall(".//x:relation", NS)) == 2 + 4 + 1
+
+
+def test_an_agent_in_many_documents_names_the_first_and_points_to_all(
+    archive, client, eac_schema, monkeypatch
+):
+    """Past ``MAX_DOCUMENT_RELATIONS`` documents the record lists the first ones by
+    date and adds one relation to the search for them all, with their number; still
+    valid EAC-CPF, and one more query (the count) however many documents there are."""
+    monkeypatch.setattr(eac, "MAX_DOCUMENT_RELATIONS", 2)
+    for day in (1, 2, 3, 4):
+        DocumentAgentFactory(
+            document=DocumentFactory(title=f"Later {day}", date=datetime.date(1962, 12, day)),
+            agent=archive.rusk,
+            role="author",
+        )
+    root = _record(archive.rusk)
+    eac_schema.assertValid(root)
+    relations = root.findall("x:cpfDescription/x:relations/x:relation", NS)
+    resources = [
+        r.find("x:targetEntity", NS)
+        for r in relations
+        if r.find("x:targetEntity", NS).get("targetType") == "resource"
+    ]
+    parts = [t.find("x:part", NS).text for t in resources]
+    assert parts[0] == "All 6 published documents"
+    assert resources[0].get("valueURI") == f"{BASE}/search/?agent={archive.rusk.pk}&sort=date"
+    listed = [t.find("x:part", NS).text for t in resources if "/documents/" in t.get("valueURI")]
+    assert len(listed) == 2 and not any(title.startswith("Later") for title in listed)
 
 
 def test_agent_only_in_drafts_has_no_public_record(archive, client):
