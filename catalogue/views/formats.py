@@ -48,7 +48,7 @@ class UnitEADView(View):
         unit = get_object_or_404(
             ArchivalUnit.objects.public().select_related("repository", "creator"), pk=pk
         )
-        root = ead.unit_finding_aid(unit, request_base_url(request))
+        root = ead.unit_finding_aid(unit, request_base_url(request), max_items=ead.WEB_MAX_ITEMS)
         response = HttpResponse(ead.to_bytes(root), content_type=XML)
         response["Content-Disposition"] = f'inline; filename="unit-{unit.pk}-ead.xml"'
         return response

@@ -71,7 +71,7 @@ def test_document_record_validates(archive, ead_schema):
 @pytest.mark.django_db
 def test_unit_view_serves_xml_with_fixed_query_count(archive, client, django_assert_num_queries):
     url = reverse("catalogue:unit-ead", kwargs={"pk": archive.ball_papers.pk})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
@@ -80,10 +80,56 @@ def test_unit_view_serves_xml_with_fixed_query_count(archive, client, django_ass
         for _ in range(2):
             doc = DocumentFactory(unit=unit)
             DocumentAgentFactory(document=doc)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url)
     root = etree.fromstring(response.content)
     assert len(root.findall(".//e:c[@level='item']", NS)) == 12
+
+
+def _access_points(archdesc):
+    access = archdesc.find("e:controlaccess", NS)
+    names = {
+        (n.findtext("e:part", namespaces=NS), frozenset((n.get("relator") or "").split()))
+        for n in access
+        if n.tag.endswith("name")
+    }
+    parts = {
+        tag: sorted(access.xpath(f"e:{tag}/e:part/text()", namespaces=NS))
+        for tag in ("subject", "genreform")
+    }
+    return names, parts
+
+
+def test_a_unit_too_large_for_the_web_lists_its_units_not_its_items(
+    archive, client, ead_schema, django_assert_num_queries, monkeypatch
+):
+    """Past ``WEB_MAX_ITEMS`` the served finding aid is the tree of units, each pointing
+    to its own finding aid, with the same access points as the full one, in a fixed
+    number of queries; ``export_ead`` still writes every item."""
+    monkeypatch.setattr(ead, "WEB_MAX_ITEMS", 1)
+    url = reverse("catalogue:unit-ead", kwargs={"pk": archive.ball_papers.pk})
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    root = etree.fromstring(response.content)
+    _validate(ead_schema, root)
+    assert root.findall(".//e:c[@level='item']", NS) == []
+    archdesc = root.find("e:archdesc", NS)
+    pointer = archdesc.find("e:otherfindaid/e:p", NS)
+    assert "holds 2 published documents" in pointer.text
+    search = pointer.find("e:ref", NS).get("href")
+    assert search == f"http://testserver/search/?unit={archive.ball_papers.pk}&sort=date"
+    file_c = archdesc.find(f"e:dsc/e:c[@id='unit-{archive.telcons.pk}']", NS)
+    ref = file_c.find("e:otherfindaid/e:p/e:ref", NS)
+    assert ref.get("href") == f"http://testserver/units/{archive.telcons.pk}/ead.xml"
+    assert ref.tail == " (1 published document)."
+    full = ead.unit_finding_aid(archive.ball_papers, BASE).find("e:archdesc", NS)
+    assert _access_points(archdesc) == _access_points(full)
+    for n in range(3):
+        DocumentAgentFactory(document=DocumentFactory(unit=archive.telcons, title=f"More {n}"))
+    with django_assert_num_queries(8):
+        client.get(url)
+    exported = ead.unit_finding_aid(archive.ball_papers, BASE)  # no limit
+    assert len(exported.findall(".//e:c[@level='item']", NS)) == 5
 
 
 def test_unit_with_only_drafts_is_not_found(archive, client):
