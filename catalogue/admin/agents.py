@@ -6,6 +6,7 @@ from catalogue.models import Agent, AgentIdentifier, AgentName, MergeRecord, Pos
 from catalogue.services import merging
 
 from .documents import HistoryChannelAdmin, VersionedAdminForm, VersionedAdminMixin
+from .fields import HTTPS_URLS
 from .review import merge_action
 
 
@@ -41,6 +42,7 @@ class PositionInline(admin.TabularInline):
 class AgentIdentifierInline(admin.TabularInline):
     model = AgentIdentifier
     extra = 0
+    formfield_overrides = HTTPS_URLS
     fields = ["source", "value", "url"]
 
 

@@ -36,6 +36,7 @@ from catalogue.services.locking import (
 from catalogue.services.media import ImageRejected, ingest_page_image, prepare_image
 
 from .dashboard import dashboard_view
+from .fields import HTTPS_URLS
 
 
 class HistoryChannelAdmin(SimpleHistoryAdmin):
@@ -151,6 +152,7 @@ class DocumentRelationInline(admin.TabularInline):
 class CitationInline(admin.TabularInline):
     model = Citation
     extra = 0
+    formfield_overrides = HTTPS_URLS
     autocomplete_fields = ["publication", "unit"]
     fields = ["kind", "publication", "unit", "document_number", "pages", "text", "url"]
 

@@ -6,6 +6,7 @@ from catalogue.models import ArchivalUnit, MergeRecord, Repository
 from catalogue.services import merging
 
 from .documents import HistoryChannelAdmin, VersionedAdminForm, VersionedAdminMixin
+from .fields import HTTPS_URLS
 from .review import merge_action
 
 
@@ -31,6 +32,7 @@ class TopUnitInline(admin.TabularInline):
 
 @admin.register(Repository)
 class RepositoryAdmin(HistoryChannelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "short_name", "url"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}

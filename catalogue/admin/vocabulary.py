@@ -9,6 +9,8 @@ from catalogue.models import (
     Subject,
 )
 
+from .fields import HTTPS_URLS
+
 
 @admin.register(ClassificationLevel)
 class ClassificationLevelAdmin(admin.ModelAdmin):
@@ -46,5 +48,6 @@ class CollectionAdmin(admin.ModelAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["short_title", "title", "publisher", "year", "volume"]
     search_fields = ["title", "short_title", "editor"]
