@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from catalogue.models import Agent, ArchivalUnit, Document, Repository
+from catalogue.stamped import cached_until_change
 
 PAGE_SIZE = 1000
 
@@ -51,8 +52,12 @@ class DocumentSitemap(RowSitemap):
         return row[2]
 
     def get_latest_lastmod(self):
-        # Django's default maps lastmod() over every item; one aggregate instead.
-        return Document.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        # Django's default maps lastmod() over every item; one aggregate instead, kept
+        # until the catalogue changes (it reads every published row: ~0.3 s at 100,000).
+        return cached_until_change(
+            "sitemap-documents-lastmod",
+            lambda: Document.objects.published().aggregate(latest=Max("updated_at"))["latest"],
+        )
 
 
 class AgentSitemap(RowSitemap):

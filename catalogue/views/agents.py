@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
 from catalogue.models import Agent, AgentRole, DocumentAgent, Position
+from catalogue.stamped import cached_until_change
 
 from . import presentation
-from .stamped import cached_until_change
 
 AGENT_PAGE_DOCUMENT_FIELDS = ("id", "title", "slug", "date", "date_precision", "time", "time_text")
 

@@ -10,8 +10,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from catalogue.models import DatePrecision, Document
-
-from .stamped import cached_until_change
+from catalogue.stamped import cached_until_change
 
 START = datetime.date(1962, 10, 1)
 END = datetime.date(1962, 12, 31)

@@ -6,8 +6,7 @@ from django.db.models import Count
 from django.views.generic import TemplateView
 
 from catalogue.models import Document, Repository
-
-from .stamped import cached_until_change
+from catalogue.stamped import cached_until_change
 
 
 class HomeView(TemplateView):

@@ -261,11 +261,15 @@ def _list(verb, args, base_url):
     metadata_format = _format(args["metadataPrefix"])
     selection = _selection(args)
     size = records.page_size()
-    page = list(selection.filter(pk__gt=state["k"]).order_by("pk")[: size + 1])
-    if not page:
+    # The page's ids first, then its records by id: asked at once, SQLite sorted every
+    # harvestable record, texts and all, to cut one page (~0.5 s a page at 100,000).
+    ids = list(
+        selection.filter(pk__gt=state["k"]).order_by("pk").values_list("pk", flat=True)[: size + 1]
+    )
+    if not ids:
         raise OAIError("noRecordsMatch", "No records match the request.")
-    more = len(page) > size
-    page = page[:size]
+    more = len(ids) > size
+    page = list(selection.filter(pk__in=ids[:size]).order_by("pk"))
     node = etree.Element(f"{{{OAI_NS}}}{verb}")
     for document in page:
         if verb == "ListRecords":

@@ -15,6 +15,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from catalogue.models import ArchivalUnit, Document, Repository
+from catalogue.stamped import cached_until_change
 
 from .. import ead
 from ..dc import OAI_DC_NS, OAI_DC_SCHEMA, oai_dc_element
@@ -68,7 +69,12 @@ def records():
 
 
 def earliest_datestamp() -> str:
-    earliest = Document.objects.harvestable().aggregate(first=Min("updated_at"))["first"]
+    """Kept until the catalogue changes: the aggregate reads every harvestable row
+    (~0.35 s at 100,000), and harvesters ask ``Identify`` before every harvest."""
+    earliest = cached_until_change(
+        "oai-earliest-datestamp",
+        lambda: Document.objects.harvestable().aggregate(first=Min("updated_at"))["first"],
+    )
     return datestamp(earliest or timezone.now())
 
 
