@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import random
+from contextlib import contextmanager
 
 import dj_database_url
 from django.conf import settings
@@ -49,6 +50,18 @@ def replica_aliases() -> list[str]:
 
 def pin_to_primary() -> contextvars.Token:
     return _pinned.set(True)
+
+
+@contextmanager
+def reads_from_primary():
+    """Every read in the block goes to the primary: for a value that must agree with
+    something just read there (``catalogue.stamped``: a count cached under the
+    primary's change stamp must not come from a replica that has not replayed it)."""
+    token = _pinned.set(True)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def begin_request(pinned: bool) -> tuple[contextvars.Token, contextvars.Token]:

@@ -163,6 +163,10 @@ def _workflow_action(name: str, description: str, permission: str):
     return admin.action(description=description, permissions=[permission])(action)
 
 
+# A message number names one document, or a handful across volumes.
+MESSAGE_NUMBER_MATCHES = 50
+
+
 @admin.register(Document)
 class DocumentAdmin(VersionedAdminMixin, HistoryChannelAdmin):
     form = DocumentAdminForm
@@ -201,8 +205,8 @@ class DocumentAdmin(VersionedAdminMixin, HistoryChannelAdmin):
     search_fields = ["title"]
     search_help_text = (
         'Words, "a phrase", a prefix*, or OR between words, over titles, texts, notes '
-        "and agents under any recorded name, as on the public search; or a document's "
-        "number."
+        "and agents under any recorded name, as on the public search (the last word as a "
+        "prefix); or a document's id or message number."
     )
     date_hierarchy = "date"
     autocomplete_fields = ["sender", "recipient", "unit", "subjects"]
@@ -280,14 +284,20 @@ class DocumentAdmin(VersionedAdminMixin, HistoryChannelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Through the search index, drafts included, rather than ``LIKE '%term%'``
-        over every text (7 s a search at 100,000 documents); a number also finds the
-        document it is the id of."""
+        over every text (7 s a search at 100,000 documents). The last word is a prefix,
+        as people type (the autocomplete widgets of related documents send this search
+        too). A number also finds the document with that id, and a term with a digit
+        the documents with that message number."""
         term = search_term.strip()
         if not term:
             return queryset, False
-        matched = get_backend().restrict(queryset, term)
-        if term.isdigit():
+        words = f"{term}*" if term[-1].isalnum() else term
+        matched = get_backend().restrict(queryset, words)
+        if term.isascii() and term.isdigit():
             matched |= queryset.filter(pk=int(term))
+        if " " not in term and any(ch.isdigit() for ch in term):
+            numbered = queryset.filter(message_number=term).values_list("pk", flat=True)
+            matched |= queryset.filter(pk__in=list(numbered[:MESSAGE_NUMBER_MATCHES]))
         return matched, False
 
     def has_submit_permission(self, request):

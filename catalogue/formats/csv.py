@@ -186,9 +186,12 @@ def write_csv(rows, columns, out) -> int:
 
 
 def csv_chunks(rows, columns):
-    """The sheet as text chunks of ``CHUNK_ROWS`` rows, for a streamed response: the
-    whole catalogue's sheet is hundreds of megabytes at a million documents, too much
-    to hold in a web process."""
+    """The sheet as text chunks of ``CHUNK_ROWS`` rows (the first with the header), for
+    a streamed response: the whole catalogue's sheet is hundreds of megabytes at a
+    million documents, too much to hold in a web process. The rows are read as the
+    chunks are sent, after the request's middleware has finished: on SQLite a slow
+    client keeps a read transaction open (and the WAL from being checkpointed) until
+    the download ends."""
     for chunk, _written in _chunks(rows, columns):
         yield chunk
 
@@ -210,7 +213,7 @@ def _chunks(rows, columns):
     for row in rows:
         lines.append(writer.writerow({key: protect_cell(value) for key, value in row.items()}))
         written += 1
-        if len(lines) >= CHUNK_ROWS:
+        if written >= CHUNK_ROWS:
             yield "".join(lines), written
             lines, written = [], 0
     if lines:

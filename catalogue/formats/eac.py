@@ -9,7 +9,8 @@ Validates against ``schemas/eac-cpf-2.0.xsd``.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.db.models.lookups import IsNull
 from lxml import etree
 
 from catalogue.models import (
@@ -60,6 +61,14 @@ def _date_range(parent, start, end):
         _el(rng, "toDate", end.isoformat(), standardDate=end.isoformat())
 
 
+# Undated and untimed last on every database, as the search's date order.
+_DATE_ORDER = (
+    IsNull(F("document__date"), True).asc(),
+    "document__date",
+    IsNull(F("document__time"), True).asc(),
+    "document__time",
+    "document_id",
+)
 # An office such as the Department of State is in most of a large catalogue's
 # documents: its record names its first documents and points to the search for all.
 MAX_DOCUMENT_RELATIONS = 1000
@@ -72,7 +81,7 @@ def agent_record(agent: Agent, base_url: str) -> etree._Element:
     record took 9.6 s at 100,000 documents, and grew with the catalogue)."""
     public_links = DocumentAgent.objects.public().filter(agent=agent)
     documents = list(
-        public_links.order_by("document__date", "document__time", "document_id")
+        public_links.order_by(*_DATE_ORDER)
         .values_list("document_id", flat=True)
         .distinct()[: MAX_DOCUMENT_RELATIONS + 1]
     )
@@ -81,7 +90,7 @@ def agent_record(agent: Agent, base_url: str) -> etree._Element:
         public_links.filter(document__in=shown)
         .select_related("document__doc_type")
         .only(*_LINK_FIELDS)
-        .order_by("document__date", "document__time", "document_id", "sequence")
+        .order_by(*_DATE_ORDER, "sequence")
     )
     total = len(documents)
     if total > MAX_DOCUMENT_RELATIONS:

@@ -235,13 +235,13 @@ def unit_finding_aid(
 ) -> etree._Element:
     """The EAD3 finding aid of ``unit`` and everything published below it.
 
-    Four reads however deep the tree: the documents per unit, the public units below,
-    the published documents below (with their descriptions), and nothing per row.
-    Past ``max_items`` documents (the web's ``WEB_MAX_ITEMS``; None: no limit, as
-    ``export_ead`` writes) the units are described without their items, see
-    ``_unit_tree_finding_aid``.
+    A fixed number of reads however deep the tree and however many documents: the
+    public units below, the published documents below with their descriptions (and
+    their prefetched rows), nothing per row. With ``max_items`` (the web's
+    ``WEB_MAX_ITEMS``; None, no limit, is what ``export_ead`` writes) the documents per
+    unit are counted first, and past that many the units are described without their
+    items, see ``_unit_tree_finding_aid``.
     """
-    tally = ArchivalUnit.objects.descendants_of(unit, include_self=True).public_document_tally()
     units = list(
         ArchivalUnit.objects.descendants_of(unit)
         .public()
@@ -252,8 +252,11 @@ def unit_finding_aid(
     for child in sorted(units, key=lambda u: (u.depth, u.sort_order, u.title)):
         children[child.parent_id].append(child)
     published = Document.objects.published().in_unit(unit)
-    if max_items is not None and tally.total.get(unit.pk, 0) > max_items:
-        return _unit_tree_finding_aid(unit, children, tally, published, base_url, max_items)
+    if max_items is not None:
+        subtree = ArchivalUnit.objects.descendants_of(unit, include_self=True)
+        tally = subtree.public_document_tally()
+        if tally.total.get(unit.pk, 0) > max_items:
+            return _unit_tree_finding_aid(unit, children, tally, published, base_url, max_items)
     documents = list(published.with_description())
     by_unit: dict[int, list] = defaultdict(list)
     for document in documents:
@@ -283,9 +286,10 @@ def unit_finding_aid(
 
 
 def _unit_tree_finding_aid(unit, children, tally, published, base_url, max_items):
-    """The units below ``unit`` without their documents: each unit that holds some
-    points to its own finding aid, and the whole unit's to the search that lists its
-    documents. Its access points are gathered by grouped queries, not per document."""
+    """The units below ``unit`` without their documents: each (they all hold published
+    documents) points to its own finding aid, and the whole unit's to the search that
+    lists its documents. Its access points are gathered by grouped queries, not per
+    document."""
     writer = _Writer(base_url)
     root = _root()
     latest = published.order_by().aggregate(latest=Max("updated_at"))["latest"]
@@ -301,10 +305,10 @@ def _unit_tree_finding_aid(unit, children, tally, published, base_url, max_items
     _block(archdesc, "scopecontent", unit.scope_note)
     total = tally.total[unit.pk]
     paragraph = _el(_el(archdesc, "otherfindaid"), "p")
+    below = "each unit below points to its own finding aid, and " if children[unit.pk] else ""
     paragraph.text = (
         f"This {unit.get_level_display().lower()} holds {total} published documents, more "
-        f"than a finding aid lists one by one ({max_items}): each unit below points to "
-        "its own finding aid, and "
+        f"than a finding aid lists one by one ({max_items}): {below}"
     )
     search = url_for(base_url, "search") + f"?unit={unit.pk}&sort=date"
     _el(paragraph, "ref", "the catalogue's search lists them all", href=search).tail = "."

@@ -50,7 +50,7 @@ _AGENT_KEYS = (
 def match_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:
     """SQL computing the MATCH string in the database, and its parameters: each clause
     ``(a OR b)`` becomes ``(a OR b OR "<key of agent 12>" OR …)`` for the agents whose
-    names (authorised or variant, see ``schema.py``) match ``a OR b``. One uncorrelated
+    names (authorised or variant, see ``schema/``) match ``a OR b``. One uncorrelated
     subquery per clause, evaluated once: no extra round trip for the caller."""
     parts, params = [], []
     for clause in parsed.clauses:
@@ -60,7 +60,7 @@ def match_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:
     return "(" + " || ' AND ' || ".join(parts) + ")", params
 
 
-# Body, notes, agents, title (their numbers in ``_COLUMNS``, ``schema.py``); never 4, the keys.
+# Body, notes, agents, title (numbered as ``_COLUMNS``, ``schema/fts5.py``); never 4, the keys.
 _SNIPPET_COLUMNS = (1, 2, 3, 0)
 
 

@@ -195,7 +195,7 @@ class ChronologyView(TemplateView):
 
     def _page(self, pages: int) -> int:
         raw = self.request.GET.get("page", "1")
-        if not raw.isdigit() or not 1 <= int(raw) <= max(pages, 1):
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= max(pages, 1):
             raise Http404("No such page of this month.")
         return int(raw)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalogue.models import AgentRole, PublicationStatus
+from catalogue.models import AgentRole, Document, PublicationStatus
 from tests.factories import (
     AgentFactory,
     AgentNameFactory,
@@ -40,8 +40,27 @@ def test_words_phrases_numbers_and_variant_names_find_drafts_too(archivist):
     assert found(archivist, "quarantine") == {str(draft)}
     assert found(archivist, "quarant*") == {str(draft)}
     assert found(archivist, '"line was moved"') == {str(draft)}
-    assert found(archivist, "1581") == set()  # a message number is not in the texts
+    assert found(archivist, "1581") == {str(draft)}  # its message number
+    assert found(archivist, "quarant") == {str(draft)}  # the last word is a prefix
+    assert found(archivist, "²") == set()  # a digit, not a number
     assert found(archivist, str(other.pk)) == {str(other)}
     assert found(archivist, "Ambassador") == {str(other)}
     assert found(archivist, "quarantine OR Ambassador") == {str(draft), str(other)}
     assert found(archivist, "zanzibar") == set()
+
+
+def test_the_related_document_autocomplete_finds_a_title_as_it_is_typed(archivist):
+    DocumentFactory(title="Quarantine memorandum")
+    response = archivist.get(
+        "/admin/autocomplete/",
+        {
+            "term": "Quarant",
+            "app_label": "catalogue",
+            "model_name": "documentrelation",
+            "field_name": "target",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]][:1] == [
+        str(Document.objects.get(title="Quarantine memorandum"))
+    ]

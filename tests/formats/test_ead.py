@@ -124,6 +124,9 @@ def test_a_unit_too_large_for_the_web_lists_its_units_not_its_items(
     assert ref.tail == " (1 published document)."
     full = ead.unit_finding_aid(archive.ball_papers, BASE).find("e:archdesc", NS)
     assert _access_points(archdesc) == _access_points(full)
+    xml = response.content.decode()
+    assert archive.draft.title not in xml and archive.withdrawn.title not in xml
+    assert "Unpublished file" not in xml and "Hidden, Person" not in xml
     for n in range(3):
         DocumentAgentFactory(document=DocumentFactory(unit=archive.telcons, title=f"More {n}"))
     with django_assert_num_queries(8):

@@ -150,6 +150,7 @@ def test_a_large_month_is_read_a_page_at_a_time(
     assert "?month=1962-11&page=3#day-1962-11-05" in links
     assert client.get("/chronology/?month=1962-11&page=4").status_code == 404
     assert client.get("/chronology/?month=1962-11&page=x").status_code == 404
+    assert client.get("/chronology/?month=1962-11&page=²").status_code == 404
     # The cached documents per day follow the catalogue: an eighth makes a fourth page.
     DocumentFactory(title="Nov 30", date=datetime.date(1962, 11, 30))
     last = parse(client.get("/chronology/?month=1962-11&page=3"))

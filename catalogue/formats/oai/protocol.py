@@ -270,6 +270,8 @@ def _list(verb, args, base_url):
         raise OAIError("noRecordsMatch", "No records match the request.")
     more = len(ids) > size
     page = list(selection.filter(pk__in=ids[:size]).order_by("pk"))
+    if not page:  # every record of the page left the selection between the two reads
+        raise OAIError("noRecordsMatch", "No records match the request.")
     node = etree.Element(f"{{{OAI_NS}}}{verb}")
     for document in page:
         if verb == "ListRecords":
@@ -280,7 +282,7 @@ def _list(verb, args, base_url):
         total = selection.count()
         token = ""
         if more:
-            token = _make_token(verb, {"a": args, "k": page[-1].pk, "c": state["c"] + size})
+            token = _make_token(verb, {"a": args, "k": ids[size - 1], "c": state["c"] + size})
         _resumption(node, token, total, state["c"])
     return node
 
