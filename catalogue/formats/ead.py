@@ -330,8 +330,9 @@ def _unit_tree_component(writer, parent, unit, children, tally):
 
 
 def _tree_access_points(writer, archdesc, unit, published):
+    ids = published.order_by().values("pk")
     links = (
-        DocumentAgent.objects.filter(document__in=published.order_by().values("pk"))
+        DocumentAgent.objects.filter(document__in=ids)
         .order_by("agent_id", "role")
         .values_list("agent_id", "role")
         .distinct()
@@ -341,14 +342,14 @@ def _tree_access_points(writer, archdesc, unit, published):
         roles[agent_id].append(role)
     agents = {unit.creator.pk: unit.creator} if unit.creator_id else {}
     agents.update(Agent.objects.in_bulk(list(roles)))
-    subjects = Subject.objects.filter(documents__in=published.order_by().values("pk"))
-    genres = DocumentType.objects.filter(documents__in=published.order_by().values("pk"))
+    subjects = Subject.objects.filter(documents__in=ids).distinct().order_by("name")
+    genres = DocumentType.objects.filter(documents__in=ids).distinct().order_by("label")
     writer.access_points(
         archdesc,
         agents,
         roles,
-        subjects.distinct().order_by("name").values_list("name", flat=True),
-        genres.distinct().order_by("label").values_list("label", flat=True),
+        subjects.values_list("name", flat=True),
+        genres.values_list("label", flat=True),
     )
 
 
