@@ -166,6 +166,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIA_ACCEL_REDIRECT_PREFIX", "")
 MEDIA_X_SENDFILE = env_bool("MEDIA_X_SENDFILE", False)
 
+# Whole-catalogue downloads (CSV, PROV) and large finding aids, kept as files until the
+# catalogue changes (catalogue/downloads.py). Per server; safe to delete at any time.
+CATALOGUE_DOWNLOADS_DIR = Path(os.environ.get("CATALOGUE_DOWNLOADS_DIR", VAR_DIR / "downloads"))
+
 LOGIN_URL = "admin:login"
 
 # Security headers (archive_site/middleware/security.py adds CSP and Permissions-Policy).

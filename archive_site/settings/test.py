@@ -9,6 +9,7 @@ from .base import REST_FRAMEWORK
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="catalogue-test-media-"))
+CATALOGUE_DOWNLOADS_DIR = Path(tempfile.mkdtemp(prefix="catalogue-test-downloads-"))
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"},

@@ -7,13 +7,20 @@ round trip. Writing happens only in ``catalogue.services.csv_import``.
 
 import csv
 import io
+import itertools
+from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.utils.http import RFC3986_SUBDELIMS
 
 from catalogue.models import Agent, ArchivalUnit, Document
 
 from . import iso_date, url_for
 
 LIST_SEPARATOR = ";"
+# What ``reverse()`` leaves unquoted in a path (django.urls.resolvers).
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
 @dataclass(frozen=True)
@@ -92,49 +99,91 @@ def join_list(values) -> str:
     return f"{LIST_SEPARATOR} ".join(values)
 
 
-def _unit_labels() -> dict[int, str]:
-    """Path label of every unit ("Ball Papers › Lot 74 D 272 › Telcons--Cuba"), one query."""
-    units = {u.pk: u for u in ArchivalUnit.objects.only("pk", "title", "tree_path")}
+def _unit_labels() -> dict[int, tuple[str, str]]:
+    """Path label and repository of every unit ("Ball Papers › Lot 74 D 272 ›
+    Telcons--Cuba", "Lyndon Baines Johnson Library"), in one query."""
+    units = {
+        u.pk: u
+        for u in ArchivalUnit.objects.select_related("repository").only(
+            "pk", "title", "tree_path", "repository__name"
+        )
+    }
     labels = {}
     for pk, unit in units.items():
         ids = [int(part) for part in unit.tree_path.strip("/").split("/") if part]
-        labels[pk] = " › ".join(units[i].title for i in ids if i in units)
+        path = " › ".join(units[i].title for i in ids if i in units)
+        labels[pk] = (path, unit.repository.name)
     return labels
 
 
-def document_rows(queryset, base_url: str):
-    """One dict per document of ``queryset`` (narrowed with ``with_description()``)."""
+def document_rows(rows, base_url: str):
+    """One dict per row of ``rows`` (an ordered ``sheet_rows()`` queryset), read
+    ``SHEET_CHUNK`` at a time with the chunk's caveats and subjects."""
     labels = _unit_labels()
-    for document in queryset.iterator(chunk_size=1000):
-        yield {
-            "id": document.pk,
-            "version": document.version,
-            "title": document.title,
-            "doc_type": document.doc_type.key,
-            "collection": document.collection.name,
-            "date": iso_date(document.date, document.date_precision),
-            "date_text": document.date_text,
-            "date_certainty": document.date_certainty,
-            "date_note": document.date_note,
-            "time": document.time.strftime("%H:%M") if document.time else "",
-            "place": document.place,
-            "sender": document.sender.authorised_name if document.sender else "",
-            "recipient": document.recipient.authorised_name if document.recipient else "",
-            "classification": document.classification.name if document.classification else "",
-            "caveats": join_list(c.name for c in document.caveats.all()),
-            "subjects": join_list(s.name for s in document.subjects.all()),
-            "unit_id": document.unit_id or "",
-            "unit": labels.get(document.unit_id, ""),
-            "repository": document.unit.repository.name if document.unit_id else "",
-            "message_number": document.message_number,
-            "subject_line": document.subject_line,
-            "item_reference": document.item_reference,
-            "source_note": document.source_note,
-            "transmission_note": document.transmission_note,
-            "editorial_note": document.editorial_note,
-            "status": document.status,
-            "url": url_for(base_url, "document-detail", pk=document.pk, slug=document.slug),
-        }
+    document_url = _document_url_maker(base_url)
+    iterator = rows.iterator(chunk_size=SHEET_CHUNK)
+    while chunk := list(itertools.islice(iterator, SHEET_CHUNK)):
+        ids = [row["id"] for row in chunk]
+        caveats = _names_by_document(Document.caveats.through, "caveat", ids)
+        subjects = _names_by_document(Document.subjects.through, "subject", ids)
+        for d in chunk:
+            unit, repository = labels.get(d["unit_id"], ("", ""))
+            yield {
+                "id": d["id"],
+                "version": d["version"],
+                "title": d["title"],
+                "doc_type": d["doc_type__key"],
+                "collection": d["collection__name"],
+                "date": iso_date(d["date"], d["date_precision"]),
+                "date_text": d["date_text"],
+                "date_certainty": d["date_certainty"],
+                "date_note": d["date_note"],
+                "time": d["time"].strftime("%H:%M") if d["time"] else "",
+                "place": d["place"],
+                "sender": d["sender__authorised_name"] or "",
+                "recipient": d["recipient__authorised_name"] or "",
+                "classification": d["classification__name"] or "",
+                "caveats": join_list(caveats.get(d["id"], ())),
+                "subjects": join_list(subjects.get(d["id"], ())),
+                "unit_id": d["unit_id"] or "",
+                "unit": unit,
+                "repository": repository,
+                "message_number": d["message_number"],
+                "subject_line": d["subject_line"],
+                "item_reference": d["item_reference"],
+                "source_note": d["source_note"],
+                "transmission_note": d["transmission_note"],
+                "editorial_note": d["editorial_note"],
+                "status": d["status"],
+                "url": document_url(d["id"], d["slug"]),
+            }
+
+
+SHEET_CHUNK = 1000
+
+
+def _names_by_document(through, field: str, ids) -> dict[int, list[str]]:
+    """Names of the ``field`` rows linked to each of ``ids``, in their model's order."""
+    ordering = [
+        f"{field}__{key}" for key in through._meta.get_field(field).related_model._meta.ordering
+    ]
+    names = defaultdict(list)
+    for document_id, name in (
+        through.objects.filter(document_id__in=ids)
+        .order_by(*ordering)
+        .values_list("document_id", f"{field}__name")
+    ):
+        names[document_id].append(name)
+    return names
+
+
+def _document_url_maker(base_url: str):
+    """``url_for(base_url, "document-detail", pk=…, slug=…)`` without a ``reverse()``
+    per row (~15% of the sheet's time): the address is reversed once with markers."""
+    sample = url_for(base_url, "document-detail", pk=987654321, slug="slugmarker")
+    head, rest = sample.split("987654321", 1)
+    middle, tail = rest.split("slugmarker", 1)
+    return lambda pk, slug: f"{head}{pk}{middle}{quote(slug, safe=URL_SAFE)}{tail}"
 
 
 def agent_rows(queryset, base_url: str):
@@ -156,11 +205,11 @@ def agent_rows(queryset, base_url: str):
 
 
 def public_documents():
-    return Document.objects.published().with_description().order_by("pk")
+    return Document.objects.published().order_by("pk").sheet_rows()
 
 
 def all_documents():
-    return Document.objects.with_description().order_by("pk")
+    return Document.objects.order_by("pk").sheet_rows()
 
 
 def public_agents():

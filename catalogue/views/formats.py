@@ -8,7 +8,6 @@ from django.http import (
     Http404,
     HttpResponse,
     HttpResponseRedirect,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -16,6 +15,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
+from catalogue.downloads import document_response, download_response, site_name
 from catalogue.formats import csv as csv_format
 from catalogue.formats import eac, ead, iiif, oai, prov, request_base_url, url_for
 from catalogue.models import Agent, ArchivalUnit, Document
@@ -44,23 +44,47 @@ class DataFormatsView(TemplateView):
 
 
 class UnitEADView(View):
+    """Kept as a file until the catalogue changes: a large unit's finding aid reads
+    tens of thousands of rows (~2 s at 100,000 documents)."""
+
     def get(self, request, pk):
         unit = get_object_or_404(
             ArchivalUnit.objects.public().select_related("repository", "creator"), pk=pk
         )
-        root = ead.unit_finding_aid(unit, request_base_url(request), max_items=ead.WEB_MAX_ITEMS)
-        response = HttpResponse(ead.to_bytes(root), content_type=XML)
-        response["Content-Disposition"] = f'inline; filename="unit-{unit.pk}-ead.xml"'
-        return response
+        base_url = request_base_url(request)
+
+        def produce():
+            return ead.to_bytes(ead.unit_finding_aid(unit, base_url, max_items=ead.WEB_MAX_ITEMS))
+
+        return document_response(
+            request,
+            name=site_name(base_url, f"unit-{unit.pk}-ead.xml"),
+            produce=produce,
+            content_type=XML,
+            disposition=f'inline; filename="unit-{unit.pk}-ead.xml"',
+        )
 
 
 class AgentEACView(View):
+    """Kept as a file until the catalogue changes, like the finding aids: a prolific
+    agent's record lists a thousand documents."""
+
     def get(self, request, pk):
-        agent = get_object_or_404(eac.agents_for_eac(), pk=pk)
+        agent = get_object_or_404(Agent.objects.public().only("pk", "merged_into"), pk=pk)
         if agent.merged_into_id:
             return HttpResponseRedirect(url_for("", "agent-eac", pk=agent.merged_into_id))
-        root = eac.agent_record(agent, request_base_url(request))
-        return HttpResponse(eac.to_bytes(root), content_type=XML)
+        base_url = request_base_url(request)
+
+        def produce():
+            record = eac.agent_record(eac.agents_for_eac().get(pk=agent.pk), base_url)
+            return eac.to_bytes(record)
+
+        return document_response(
+            request,
+            name=site_name(base_url, f"agent-{agent.pk}-eac.xml"),
+            produce=produce,
+            content_type=XML,
+        )
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -94,17 +118,27 @@ class DocumentProvView(View):
 
 
 class CatalogueProvView(View):
-    """The whole published catalogue's provenance as one dump."""
+    """The whole published catalogue's provenance as one dump, kept as a file until the
+    catalogue changes."""
 
     rdf_format = "turtle"
 
     def get(self, request):
-        documents = prov.documents_for_prov().iterator(chunk_size=500)
-        chunks = prov.stream(documents, request_base_url(request), self.rdf_format)
-        response = StreamingHttpResponse(chunks, content_type=RDF_TYPES[self.rdf_format])
+        base_url = request_base_url(request)
         extension = "ttl" if self.rdf_format == "turtle" else "jsonld"
-        response["Content-Disposition"] = f'inline; filename="catalogue-prov.{extension}"'
-        return response
+
+        def produce():
+            documents = prov.documents_for_prov().iterator(chunk_size=500)
+            for chunk in prov.stream(documents, base_url, self.rdf_format):
+                yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+
+        return download_response(
+            request,
+            name=site_name(base_url, f"catalogue-prov.{extension}"),
+            produce=produce,
+            content_type=RDF_TYPES[self.rdf_format],
+            disposition=f'inline; filename="catalogue-prov.{extension}"',
+        )
 
 
 def _json(data):
@@ -164,13 +198,21 @@ class _CSVView(View):
         raise NotImplementedError
 
     def get(self, request):
-        """Streamed: the rows are read in chunks and sent as they are written."""
-        chunks = csv_format.csv_chunks(self.rows(request_base_url(request)), self.columns)
-        response = StreamingHttpResponse(
-            (chunk.encode("utf-8") for chunk in chunks), content_type="text/csv; charset=utf-8"
+        """Streamed as the rows are read, and kept as a file until the catalogue
+        changes: the documents sheet reads every published document."""
+        base_url = request_base_url(request)
+
+        def produce():
+            for chunk in csv_format.csv_chunks(self.rows(base_url), self.columns):
+                yield chunk.encode("utf-8")
+
+        return download_response(
+            request,
+            name=site_name(base_url, self.filename),
+            produce=produce,
+            content_type="text/csv; charset=utf-8",
+            disposition=f'attachment; filename="{self.filename}"',
         )
-        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
-        return response
 
 
 class DocumentsCSVView(_CSVView):

@@ -7,6 +7,28 @@ from django.db.models.lookups import IsNull
 from .common import PUBLISHED
 from .pages import _change_stamp_sql, public_page_prefetches
 
+# The document's own columns in a CSV row (``sheet_rows``).
+SHEET_FIELDS = (
+    "version",
+    "title",
+    "slug",
+    "date",
+    "date_precision",
+    "date_text",
+    "date_certainty",
+    "date_note",
+    "time",
+    "place",
+    "unit_id",
+    "message_number",
+    "subject_line",
+    "item_reference",
+    "source_note",
+    "transmission_note",
+    "editorial_note",
+    "status",
+)
+
 
 class DocumentQuerySet(models.QuerySet):
     def published(self):
@@ -140,6 +162,21 @@ class DocumentQuerySet(models.QuerySet):
                 "agent_roles",
                 queryset=DocumentAgent.objects.select_related("agent").order_by("sequence", "id"),
             ),
+        )
+
+    def sheet_rows(self):
+        """What a CSV row shows (``formats.csv.DOCUMENT_COLUMNS``) as plain values; the
+        caveats and subjects come per chunk (``formats.csv.document_rows``). The
+        whole-catalogue sheet reads every document: model instances with their agents,
+        page images and texts (``with_description``) took ~0.7 ms a row at 100,000."""
+        return self.values(
+            "id",
+            *SHEET_FIELDS,
+            "doc_type__key",
+            "collection__name",
+            "sender__authorised_name",
+            "recipient__authorised_name",
+            "classification__name",
         )
 
     def with_public_page(self):
