@@ -57,7 +57,7 @@ def test_public_documents_csv(archive, client, django_assert_num_queries):
 
 
 def test_public_agents_csv(archive, client, django_assert_num_queries):
-    with django_assert_num_queries(4):  # the stamp, agents, their names, the stamp
+    with django_assert_num_queries(5):  # the stamp, agents, names, counts, the stamp
         body = _body(client.get(reverse("catalogue:agents-csv")))
     rows = {r["authorised_name"]: r for r in _rows(body)}
     assert set(rows) == {"Rusk, Dean", "Stevenson, Adlai"}
