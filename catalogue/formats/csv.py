@@ -188,24 +188,22 @@ def _document_url_maker(base_url: str):
 
 def agent_rows(queryset, base_url: str):
     """One dict per agent of ``queryset`` (names prefetched), with its published
-    documents counted per chunk in one grouped query: a count subquery per agent read
-    every role row of the catalogue (6.5 s at 100,000 documents)."""
-    iterator = queryset.iterator(chunk_size=SHEET_CHUNK)
-    while chunk := list(itertools.islice(iterator, SHEET_CHUNK)):
-        counts = DocumentAgent.objects.published_counts_by_agent(a.pk for a in chunk)
-        for agent in chunk:
-            variants = [n.name for n in agent.names.all() if n.normalised != agent.normalised_name]
-            yield {
-                "id": agent.pk,
-                "authorised_name": agent.authorised_name,
-                "kind": agent.kind,
-                "sort_name": agent.sort_name,
-                "dates": agent.dates,
-                "variant_names": join_list(variants),
-                "biographical_note": agent.biographical_note,
-                "document_count": counts.get(agent.pk, 0),
-                "url": url_for(base_url, "agent-detail", pk=agent.pk, slug=agent.slug),
-            }
+    documents counted for all agents in one grouped scan: a count subquery per agent
+    read every role row of the catalogue (6.5 s at 100,000 documents)."""
+    counts = DocumentAgent.objects.published_counts_by_agent()
+    for agent in queryset.iterator(chunk_size=SHEET_CHUNK):
+        variants = [n.name for n in agent.names.all() if n.normalised != agent.normalised_name]
+        yield {
+            "id": agent.pk,
+            "authorised_name": agent.authorised_name,
+            "kind": agent.kind,
+            "sort_name": agent.sort_name,
+            "dates": agent.dates,
+            "variant_names": join_list(variants),
+            "biographical_note": agent.biographical_note,
+            "document_count": counts.get(agent.pk, 0),
+            "url": url_for(base_url, "agent-detail", pk=agent.pk, slug=agent.slug),
+        }
 
 
 def public_documents():

@@ -259,23 +259,24 @@ class DocumentAgentQuerySet(models.QuerySet):
     def public(self):
         return self.filter(document__status=PUBLISHED)
 
-    def published_counts_by_agent(self, agent_ids) -> dict[int, int]:
-        """Published documents per agent of ``agent_ids``, each document once, in one
-        grouped query. The published ids come as a subquery (on SQLite a covering range
-        of the status index) rather than a join: joined, SQLite's planner walked every
-        published document to find the agents' rows (2.3 s at 100,000)."""
+    def published_counts_by_agent(self, agent_ids=None) -> dict[int, int]:
+        """Published documents per agent (of ``agent_ids``, or all), each document
+        once. Counted for every agent in one grouped scan of the role rows (0.22 s at
+        100,000 documents on SQLite) and picked out after: restricted to the agents in
+        SQL, SQLite probed the (document, agent) index once per published document per
+        agent listed, 0.5 s for 50 agents and 17 s for 726."""
         from ..documents import Document
 
         rows = (
-            self.filter(
-                agent__in=list(agent_ids),
-                document__in=Document.objects.published().order_by().values("pk"),
-            )
+            self.filter(document__in=Document.objects.published().order_by().values("pk"))
             .order_by()
             .values("agent")
             .annotate(n=Count("document", distinct=True))
         )
-        return dict(rows.values_list("agent", "n"))
+        counts = dict(rows.values_list("agent", "n"))
+        if agent_ids is None:
+            return counts
+        return {pk: counts[pk] for pk in agent_ids if pk in counts}
 
 
 class ProvenanceEventQuerySet(models.QuerySet):
