@@ -106,6 +106,22 @@ def document_response(
     return _described(response, disposition)
 
 
+def build(name: str, produce: Callable[[], Iterable[bytes]]) -> tuple[Path | None, bool]:
+    """Make the kept file of ``name`` for the catalogue as it is now, as the first
+    request would (``build_downloads``): (its path, whether it was made now), or
+    (None, False) if it could not be kept (no stamp, or the catalogue changed while
+    it was being made)."""
+    stamp = change_stamp()
+    if stamp is None:
+        return None, False
+    path = kept_file(name, stamp)
+    if path.exists():
+        return path, False
+    for _chunk in _kept_while_sent(produce(), path, stamp):
+        pass
+    return (path, True) if path.exists() else (None, False)
+
+
 def site_name(base_url: str, name: str) -> str:
     """``name`` for one site address: the files hold absolute links."""
     return f"{hashlib.sha1(base_url.encode()).hexdigest()[:12]}-{name}"

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from catalogue.downloads import document_response, download_response, site_name
 from catalogue.formats import csv as csv_format
 from catalogue.formats import eac, ead, iiif, oai, prov, request_base_url, url_for
+from catalogue.formats.dumps import DUMPS
 from catalogue.models import Agent, ArchivalUnit, Document
 
 XML = "application/xml; charset=utf-8"
@@ -118,27 +119,26 @@ class DocumentProvView(View):
 
 
 class CatalogueProvView(View):
-    """The whole published catalogue's provenance as one dump, kept as a file until the
-    catalogue changes."""
+    """The whole published catalogue's provenance as one dump."""
 
     rdf_format = "turtle"
 
     def get(self, request):
-        base_url = request_base_url(request)
         extension = "ttl" if self.rdf_format == "turtle" else "jsonld"
+        return dump_response(request, DUMPS[f"catalogue-prov.{extension}"])
 
-        def produce():
-            documents = prov.documents_for_prov().iterator(chunk_size=500)
-            for chunk in prov.stream(documents, base_url, self.rdf_format):
-                yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
 
-        return download_response(
-            request,
-            name=site_name(base_url, f"catalogue-prov.{extension}"),
-            produce=produce,
-            content_type=RDF_TYPES[self.rdf_format],
-            disposition=f'inline; filename="catalogue-prov.{extension}"',
-        )
+def dump_response(request, dump):
+    """A whole-catalogue file, streamed as it is read and kept until the catalogue
+    changes (``catalogue.downloads``)."""
+    base_url = request_base_url(request)
+    return download_response(
+        request,
+        name=site_name(base_url, dump.filename),
+        produce=lambda: dump.chunks(base_url),
+        content_type=dump.content_type,
+        disposition=dump.disposition,
+    )
 
 
 def _json(data):
@@ -190,42 +190,11 @@ class IIIFImageView(View):
         return response
 
 
-class _CSVView(View):
-    columns = ()
-    filename = ""
-
-    def rows(self, base_url):
-        raise NotImplementedError
-
+class DocumentsCSVView(View):
     def get(self, request):
-        """Streamed as the rows are read, and kept as a file until the catalogue
-        changes: the documents sheet reads every published document."""
-        base_url = request_base_url(request)
-
-        def produce():
-            for chunk in csv_format.csv_chunks(self.rows(base_url), self.columns):
-                yield chunk.encode("utf-8")
-
-        return download_response(
-            request,
-            name=site_name(base_url, self.filename),
-            produce=produce,
-            content_type="text/csv; charset=utf-8",
-            disposition=f'attachment; filename="{self.filename}"',
-        )
+        return dump_response(request, DUMPS["documents.csv"])
 
 
-class DocumentsCSVView(_CSVView):
-    columns = csv_format.DOCUMENT_COLUMNS
-    filename = "documents.csv"
-
-    def rows(self, base_url):
-        return csv_format.document_rows(csv_format.public_documents(), base_url)
-
-
-class AgentsCSVView(_CSVView):
-    columns = csv_format.AGENT_COLUMNS
-    filename = "agents.csv"
-
-    def rows(self, base_url):
-        return csv_format.agent_rows(csv_format.public_agents(), base_url)
+class AgentsCSVView(View):
+    def get(self, request):
+        return dump_response(request, DUMPS["agents.csv"])

@@ -1,0 +1,71 @@
+"""The whole-catalogue downloads: the CSV sheets and the PROV dump in two syntaxes.
+
+One definition per file, shared by the views that send them and by ``build_downloads``,
+which makes them ahead of the first request (``catalogue.downloads``)."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from . import csv as csv_format
+from . import prov
+
+
+@dataclass(frozen=True)
+class Dump:
+    filename: str
+    content_type: str
+    attachment: bool
+    chunks: Callable[[str], Iterable[bytes]]  # the site's base URL → the file's bytes
+
+    @property
+    def disposition(self) -> str:
+        return f'{"attachment" if self.attachment else "inline"}; filename="{self.filename}"'
+
+
+def _sheet(rows, columns) -> Iterable[bytes]:
+    for chunk in csv_format.csv_chunks(rows, columns):
+        yield chunk.encode("utf-8")
+
+
+def _prov(base_url: str, rdf_format: str) -> Iterable[bytes]:
+    documents = prov.documents_for_prov().iterator(chunk_size=500)
+    for chunk in prov.stream(documents, base_url, rdf_format):
+        yield chunk.encode("utf-8")
+
+
+CSV = "text/csv; charset=utf-8"
+DUMPS = {
+    dump.filename: dump
+    for dump in (
+        Dump(
+            "documents.csv",
+            CSV,
+            True,
+            lambda base_url: _sheet(
+                csv_format.document_rows(csv_format.public_documents(), base_url),
+                csv_format.DOCUMENT_COLUMNS,
+            ),
+        ),
+        Dump(
+            "agents.csv",
+            CSV,
+            True,
+            lambda base_url: _sheet(
+                csv_format.agent_rows(csv_format.public_agents(), base_url),
+                csv_format.AGENT_COLUMNS,
+            ),
+        ),
+        Dump(
+            "catalogue-prov.ttl",
+            "text/turtle; charset=utf-8",
+            False,
+            lambda base_url: _prov(base_url, "turtle"),
+        ),
+        Dump(
+            "catalogue-prov.jsonld",
+            "application/ld+json",
+            False,
+            lambda base_url: _prov(base_url, "json-ld"),
+        ),
+    )
+}
