@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Value
+from django.db.models.functions import Concat
 from django.db.models.lookups import IsNull
 
 from catalogue.models import (
@@ -34,6 +35,10 @@ SORT_CHOICES = [
     ("-date", "Date (latest first)"),
     ("title", "Title"),
 ]
+
+# Filters whose matches an index finds (document_type_status, document_class_status,
+# document_status_date): sorted by title, their matches are sorted rather than walked.
+FOUND_BY_INDEX = ("type", "classification", "date_from", "date_to")
 
 
 class DocumentSearchForm(forms.Form):
@@ -170,8 +175,23 @@ class DocumentFilterSet(django_filters.FilterSet):
             dated, timed = IsNull(F("date"), False).desc(), IsNull(F("time"), False).desc()
             return queryset.order_by(dated, "-date", timed, "-time", "-pk")
         if value == "title":
-            return queryset.order_by("title", "pk")
+            return self._in_title_order(queryset)
         return queryset
+
+    def _in_title_order(self, queryset):
+        """Title order, read from ``document_status_title`` (the view cuts a page's ids,
+        then reads their rows), unless a filter in force has an index that finds its
+        matches. Then, on SQLite, those matches are sorted: keeping no statistics, SQLite
+        walks any index that holds the order, testing each document's row until a page
+        of matches turns up: all of them for a rare type whose titles sort late (~0.25 s
+        at 100,000 documents, against ~7 ms sorting its matches). The other filters are
+        tested from an index (``q``, caveats, subjects, agents) or have none to start
+        from (units and repositories read every published row either way), so they walk.
+        """
+        data = self.form.cleaned_data
+        if connection.vendor == "sqlite" and any(data.get(name) for name in FOUND_BY_INDEX):
+            return queryset.order_by(Concat("title", Value("")), "pk")
+        return queryset.order_by("title", "pk")
 
     # --- facets -----------------------------------------------------------------------
 

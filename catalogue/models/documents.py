@@ -223,6 +223,8 @@ class Document(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "date", "time"], name="document_status_date"),
+            # Search sorted by title: a page's ids read in order (0017).
+            models.Index(fields=["status", "title", "id"], name="document_status_title"),
             models.Index(fields=["doc_type", "status"], name="document_type_status"),
             models.Index(fields=["classification", "status"], name="document_class_status"),
             models.Index(fields=["unit", "status"], name="document_unit_status"),

@@ -29,7 +29,7 @@ class DocumentAgent(models.Model):
     document = models.ForeignKey(
         "catalogue.Document", on_delete=models.CASCADE, related_name="agent_roles"
     )
-    # Not indexed alone: every read by agent (or by role) uses (agent, role).
+    # Not indexed alone: every read by agent (or by role) uses (agent, role, document).
     agent = models.ForeignKey(
         "catalogue.Agent", on_delete=models.PROTECT, related_name="document_roles", db_index=False
     )
@@ -48,7 +48,10 @@ class DocumentAgent(models.Model):
                 fields=["document", "agent", "role"], name="documentagent_unique_role"
             )
         ]
-        indexes = [models.Index(fields=["agent", "role"], name="documentagent_agent_role")]
+        # With the document: an agent's documents read from the index alone (0017).
+        indexes = [
+            models.Index(fields=["agent", "role", "document"], name="documentagent_agent_role")
+        ]
 
     def __str__(self):
         return f"{self.agent} — {self.get_role_display()}"

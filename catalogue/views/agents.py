@@ -3,11 +3,12 @@
 import hashlib
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
 from catalogue.models import Agent, AgentRole, DocumentAgent, Position
+from catalogue.models.querysets.agents import AgentDocumentIds
 from catalogue.stamped import cached_until_change
 
 from . import presentation
@@ -76,27 +77,14 @@ class AgentDetailView(DetailView):
         links = DocumentAgent.objects.public().filter(agent=agent)
         labels = dict(AgentRole.choices)
         # Kept until the catalogue changes: an office's counts read tens of thousands
-        # of rows (~0.13 s for Dean Rusk at 100,000 documents).
+        # of index entries (~35 ms for the Department of State at 100,000 documents).
         counts = cached_until_change(
-            f"agent-role-counts:{agent.pk}",
-            lambda: links.aggregate(
-                total=Count("document", distinct=True),
-                **{
-                    f"role_{i}": Count("document", distinct=True, filter=Q(role=role))
-                    for i, role in enumerate(labels)
-                },
-            ),
+            f"agent-page-counts:{agent.pk}",
+            lambda: AgentDocumentIds.counts(agent, labels),
         )
         role_counts = {role: counts[f"role_{i}"] for i, role in enumerate(labels)}
-        # The page's document ids from the agent's own links (an index on agent, then
-        # a sort of its rows), not a walk of every published document by date.
-        document_ids = (
-            links.order_by("document__date", "document__time", "document_id")
-            .values_list("document_id", flat=True)
-            .distinct()
-        )
+        document_ids = AgentDocumentIds(agent, counts["total"], counts["published"])
         paginator = Paginator(document_ids, self.DOCUMENTS_PER_PAGE)
-        paginator.count = counts["total"]  # known already: spare the paginator's COUNT
         page = paginator.get_page(self.request.GET.get("page"))
         # Only the columns the lists show: a document row carries two copies of its
         # text (~30 KB each).

@@ -31,7 +31,7 @@ class SearchView(TemplateView):
             results = EngineHits(filterset, engine)
             engine.prefetch_page((_page_number(data.get("page")) - 1) * PAGE_SIZE, PAGE_SIZE)
         else:
-            results = filterset.qs if filterset.is_valid() else Document.objects.none()
+            results = QueryHits(filterset.qs if filterset.is_valid() else Document.objects.none())
         paginator = Paginator(results, PAGE_SIZE)
         if filterset.is_valid():
             # Counting needs no rank: count the cheaper rank-free restriction.
@@ -80,12 +80,38 @@ class EngineHits:
         if not isinstance(window, slice):
             raise TypeError("EngineHits supports slices only")
         start = window.start or 0
-        ids = self.engine.page_ids(start, window.stop - start)
-        # By primary key alone: with ``status = 'published'`` in the query SQLite walks the
-        # status index over every published document. The engine ranks published rows
-        # only; ``is_public`` re-checks each of the page's twenty.
-        documents = Document.objects.with_result_row().in_bulk(ids)
-        return [documents[pk] for pk in ids if pk in documents and documents[pk].is_public]
+        return result_rows(self.engine.page_ids(start, window.stop - start))
+
+
+class QueryHits:
+    """The results of the general path as the paginator sees them: a page is its ids,
+    cut from the filtered and sorted query (on an index that holds the order, such as
+    ``document_status_title``, without a table row read), then their rows. Cut from full
+    rows, the database built every skipped row in full (texts included) before
+    discarding it: page 200 sorted by title took ~1.2 s at 100,000 documents."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            raise TypeError("QueryHits supports slices only")
+        return result_rows(list(self.queryset.values_list("pk", flat=True)[window]))
+
+
+def result_rows(ids: list[int]) -> list:
+    """The documents ``ids`` as result rows, in that order. By primary key alone: with
+    ``status = 'published'`` in the query SQLite walks the status index over every
+    published document. The ids are of published rows; ``is_public`` re-checks each of
+    the page's twenty."""
+    documents = Document.objects.with_result_row().in_bulk(ids)
+    return [documents[pk] for pk in ids if pk in documents and documents[pk].is_public]
 
 
 def _page_number(value) -> int:
