@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 
 from .common import PUBLISHED
 
@@ -26,18 +25,6 @@ class AgentQuerySet(models.QuerySet):
 
         key = normalise_name(name)
         return self.filter(Q(normalised_name=key) | Q(names__normalised=key)).distinct()
-
-    def with_public_document_counts(self):
-        from ..provenance import DocumentAgent
-
-        counts = (
-            DocumentAgent.objects.filter(agent=OuterRef("pk"), document__status=PUBLISHED)
-            .order_by()
-            .values("agent")
-            .annotate(n=Count("document", distinct=True))
-            .values("n")
-        )
-        return self.annotate(public_document_count=Coalesce(Subquery(counts), 0))
 
 
 class AgentNameQuerySet(models.QuerySet):
