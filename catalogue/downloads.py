@@ -71,7 +71,9 @@ def download_response(
     try:
         response = FileResponse(path.open("rb"), content_type=content_type)
     except OSError:  # not kept yet (or the directory cannot be read: made afresh)
-        chunks = _kept_while_sent(produce(), path, stamp)
+        # Servers iterate a HEAD response's body and then drop it: make none.
+        head = request.method == "HEAD"
+        chunks = iter(()) if head else _kept_while_sent(produce(), path, stamp)
         response = StreamingHttpResponse(chunks, content_type=content_type)
     response["ETag"] = etag
     return _described(response, disposition)

@@ -145,3 +145,15 @@ def test_finding_aids_records_and_dumps_are_kept_too(archive, client, downloads_
     assert _body(second) == body
     assert second["ETag"] == first["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_head_request_makes_nothing(downloads_dir):
+    def produce():
+        raise AssertionError("a HEAD request must not make the download")
+
+    request = RequestFactory().head("/x")
+    response = downloads.download_response(
+        request, name="sheet.csv", produce=produce, content_type="text/csv"
+    )
+    assert response.status_code == 200 and response["ETag"]
+    assert _body(response) == b"" and _kept(downloads_dir) == []
