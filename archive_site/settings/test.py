@@ -10,6 +10,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="catalogue-test-media-"))
 CATALOGUE_DOWNLOADS_DIR = Path(tempfile.mkdtemp(prefix="catalogue-test-downloads-"))
+# The test client's address: the downloads it makes are kept (catalogue.downloads).
+CATALOGUE_BASE_URL = "http://testserver"
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"},

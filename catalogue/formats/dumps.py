@@ -6,16 +6,33 @@ which makes them ahead of the first request (``catalogue.downloads``)."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from catalogue.models import Document
+
 from . import csv as csv_format
 from . import prov
+
+# Measured at 100,000 documents (docs/performance.md, session 10): the documents sheet
+# ~0.06 ms a document, the PROV dump ~5.8 ms. Both limits keep a request near 30 s.
+SHEET_WEB_MAX_DOCUMENTS = 500_000
+PROV_WEB_MAX_DOCUMENTS = 5_000
 
 
 @dataclass(frozen=True)
 class Dump:
+    """``web_max_documents``: past this many published documents the file takes longer
+    to make than a web request may (gunicorn's timeout): a request that finds no copy
+    kept is answered 503, and ``build_downloads`` makes it."""
+
     filename: str
     content_type: str
     attachment: bool
     chunks: Callable[[str], Iterable[bytes]]  # the site's base URL → the file's bytes
+    web_max_documents: int | None = None
+
+    def makeable_in_a_request(self) -> bool:
+        if self.web_max_documents is None:
+            return True
+        return Document.objects.published().count() <= self.web_max_documents
 
     @property
     def disposition(self) -> str:
@@ -45,6 +62,7 @@ DUMPS = {
                 csv_format.document_rows(csv_format.public_documents(), base_url),
                 csv_format.DOCUMENT_COLUMNS,
             ),
+            SHEET_WEB_MAX_DOCUMENTS,
         ),
         Dump(
             "agents.csv",
@@ -60,12 +78,14 @@ DUMPS = {
             "text/turtle; charset=utf-8",
             False,
             lambda base_url: _prov(base_url, "turtle"),
+            PROV_WEB_MAX_DOCUMENTS,
         ),
         Dump(
             "catalogue-prov.jsonld",
             "application/ld+json",
             False,
             lambda base_url: _prov(base_url, "json-ld"),
+            PROV_WEB_MAX_DOCUMENTS,
         ),
     )
 }

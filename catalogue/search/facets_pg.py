@@ -93,6 +93,11 @@ STAMPED_TABLES = [
     "catalogue_eventagent",
     "catalogue_publication",
     "catalogue_documentrelation",
+    # Shown by the downloads kept until the catalogue changes (``catalogue.downloads``):
+    # citations in the PROV dump, positions and identifiers in EAC-CPF records.
+    "catalogue_citation",
+    "catalogue_position",
+    "catalogue_agentidentifier",
 ]
 
 # A new stamp now (repairs, TRUNCATE): token and stored value together.

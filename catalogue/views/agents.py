@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
+from archive_site.db_router import reads_from_primary
 from catalogue.models import Agent, AgentRole, DocumentAgent, Position
 from catalogue.models.querysets.agents import AgentDocumentIds
 from catalogue.stamped import cached_until_change
@@ -79,7 +80,10 @@ class AgentDetailView(DetailView):
         role_counts = {role: counts[f"role_{i}"] for i, role in enumerate(labels)}
         document_ids = AgentDocumentIds(agent, counts["total"], counts["published"])
         paginator = Paginator(document_ids, self.DOCUMENTS_PER_PAGE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        # The page's ids on the primary, as its counts: a page read from the end of the
+        # list is cut by the total, and a replica a document behind would shift it.
+        with reads_from_primary():
+            page = paginator.get_page(self.request.GET.get("page"))
         # Only the columns the lists show: a document row carries two copies of its
         # text (~30 KB each).
         rows = list(

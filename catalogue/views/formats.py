@@ -15,7 +15,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from catalogue.downloads import document_response, download_response, site_name
+from catalogue.downloads import document_response, download_response
 from catalogue.formats import csv as csv_format
 from catalogue.formats import eac, ead, iiif, oai, prov, request_base_url, url_for
 from catalogue.formats.dumps import DUMPS
@@ -46,23 +46,25 @@ class DataFormatsView(TemplateView):
 
 class UnitEADView(View):
     """Kept as a file until the catalogue changes: a large unit's finding aid reads
-    tens of thousands of rows (~2 s at 100,000 documents)."""
+    tens of thousands of rows (~2 s at 100,000 documents). What it shows is read
+    inside ``produce``, after the change stamp, on the primary."""
 
     def get(self, request, pk):
-        unit = get_object_or_404(
-            ArchivalUnit.objects.public().select_related("repository", "creator"), pk=pk
-        )
+        get_object_or_404(ArchivalUnit.objects.public(), pk=pk)
         base_url = request_base_url(request)
 
         def produce():
+            units = ArchivalUnit.objects.public().select_related("repository", "creator")
+            unit = get_object_or_404(units, pk=pk)
             return ead.to_bytes(ead.unit_finding_aid(unit, base_url, max_items=ead.WEB_MAX_ITEMS))
 
         return document_response(
             request,
-            name=site_name(base_url, f"unit-{unit.pk}-ead.xml"),
+            name=f"unit-{pk}-ead.xml",
+            base_url=base_url,
             produce=produce,
             content_type=XML,
-            disposition=f'inline; filename="unit-{unit.pk}-ead.xml"',
+            disposition=f'inline; filename="unit-{pk}-ead.xml"',
         )
 
 
@@ -77,12 +79,13 @@ class AgentEACView(View):
         base_url = request_base_url(request)
 
         def produce():
-            record = eac.agent_record(eac.agents_for_eac().get(pk=agent.pk), base_url)
+            record = eac.agent_record(get_object_or_404(eac.agents_for_eac(), pk=pk), base_url)
             return eac.to_bytes(record)
 
         return document_response(
             request,
-            name=site_name(base_url, f"agent-{agent.pk}-eac.xml"),
+            name=f"agent-{pk}-eac.xml",
+            base_url=base_url,
             produce=produce,
             content_type=XML,
         )
@@ -134,10 +137,12 @@ def dump_response(request, dump):
     base_url = request_base_url(request)
     return download_response(
         request,
-        name=site_name(base_url, dump.filename),
+        name=dump.filename,
+        base_url=base_url,
         produce=lambda: dump.chunks(base_url),
         content_type=dump.content_type,
         disposition=dump.disposition,
+        make_here=dump.makeable_in_a_request,
     )
 
 

@@ -32,14 +32,12 @@ def test_the_site_sends_what_the_command_made_until_the_catalogue_changes(
     client, django_assert_num_queries, downloads_dir
 ):
     archive = build_archive()
-    assert _run("--dry-run", "--base-url", "http://testserver/").startswith("Would make 4")
+    assert _run("--dry-run").startswith("Would make 4")
     assert not downloads_dir.exists()
-    line = _run("--base-url", "http://testserver/")
+    line = _run()
     assert line.startswith("Made 4 download(s) for http://testserver")
     assert len(list(downloads_dir.rglob("*.csv"))) == 2
-    assert _run("--base-url", "http://testserver") == (
-        "Made 0 download(s) for http://testserver; 4 already current."
-    )
+    assert _run() == "Made 0 download(s) for http://testserver; 4 already current."
     with django_assert_num_queries(1):  # the stamp: the file is the command's
         sheet = _body(client.get(reverse("catalogue:documents-csv"))).decode()
     assert archive.telegram.title in sheet and "http://testserver/documents/" in sheet
@@ -61,3 +59,11 @@ def _base():
     from catalogue.formats import default_base_url
 
     return default_base_url()
+
+
+def test_the_sites_address_must_be_a_web_address(settings):
+    settings.CATALOGUE_BASE_URL = "archive.example.org"
+    with pytest.raises(
+        CommandError, match="CATALOGUE_BASE_URL must be .* not 'archive.example.org'"
+    ):
+        _run()

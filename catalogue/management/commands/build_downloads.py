@@ -4,8 +4,12 @@ The web sends each whole-catalogue file (the CSV sheets, the PROV dump) from a c
 kept until the catalogue changes, and the first request after a change makes it.
 The PROV dump takes minutes at 100,000 documents, longer than a web worker may take
 (gunicorn's timeout), so run this after an import or a day's editing: the copies it
-makes are the ones the site sends until the next change. Writes no database rows.
+makes are the ones the site sends until the next change. Files are made for
+``CATALOGUE_BASE_URL``, the only address whose copies the site keeps; run it as the
+web server's user or one whose files it can read. Writes no database rows.
 """
+
+from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -29,26 +33,26 @@ class Command(BaseCommand):
             help=f"Which downloads (default all: {', '.join(DUMPS)}).",
         )
         parser.add_argument(
-            "--base-url",
-            default=None,
-            help="The site's public address, as visitors reach it (default CATALOGUE_BASE_URL): "
-            "the files hold absolute links and are kept per address.",
-        )
-        parser.add_argument(
             "--dry-run", action="store_true", help="Say which are already current; make none."
         )
 
-    def handle(self, *args, names, base_url=None, dry_run=False, **options):
+    def handle(self, *args, names, dry_run=False, **options):
         unknown = sorted(set(names) - set(DUMPS))
         if unknown:
             raise CommandError(
                 f"Unknown download(s): {', '.join(unknown)}. Known: {', '.join(DUMPS)}."
             )
-        base_url = (base_url or default_base_url()).rstrip("/")
+        base_url = default_base_url()
+        address = urlsplit(base_url)
+        if address.scheme not in ("http", "https") or not address.netloc:
+            raise CommandError(
+                "CATALOGUE_BASE_URL must be the site's address as visitors use it, "
+                f"e.g. https://archive.example.org, not {base_url!r}."
+            )
         made, current, failed = [], [], []
         chosen = [DUMPS[name] for name in names or DUMPS]
         for dump in tqdm(chosen, unit="file", disable=not self.stdout.isatty() or dry_run):
-            name = downloads.site_name(base_url, dump.filename)
+            name = dump.filename
             if dry_run:
                 stamp = downloads.change_stamp()
                 kept = stamp is not None and downloads.kept_file(name, stamp).exists()
