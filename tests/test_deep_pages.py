@@ -16,8 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import AgentRole, Document, DocumentAgent, DocumentType, PublicationStatus
-from catalogue.models.querysets.agents import AgentDocumentIds
-from catalogue.views.agents import AgentDetailView
+from catalogue.views.agents import AgentDetailView, AgentDocumentIds
 from catalogue.views.search import PAGE_SIZE
 from tests.factories import AgentFactory, DocumentAgentFactory, DocumentFactory, vocab
 from tests.views.conftest import parse

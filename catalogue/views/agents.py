@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
 from archive_site.db_router import reads_from_primary
-from catalogue.models import Agent, AgentRole, DocumentAgent, Position
-from catalogue.models.querysets.agents import AgentDocumentIds
+from catalogue.models import Agent, AgentRole, Document, DocumentAgent, Position
 from catalogue.stamped import cached_until_change
 
 from . import presentation
@@ -75,7 +74,7 @@ class AgentDetailView(DetailView):
         # of index entries (~35 ms for the Department of State at 100,000 documents).
         counts = cached_until_change(
             f"agent-page-counts:{agent.pk}",
-            lambda: AgentDocumentIds.counts(agent, labels),
+            lambda: DocumentAgent.objects.public().for_agent(agent).page_counts(labels),
         )
         role_counts = {role: counts[f"role_{i}"] for i, role in enumerate(labels)}
         document_ids = AgentDocumentIds(agent, counts["total"], counts["published"])
@@ -140,3 +139,54 @@ class AgentDetailView(DetailView):
             page=page,
         )
         return context
+
+
+class AgentDocumentIds:
+    """The ids of an agent's published documents by date (``date, time, id``, the order
+    of ``document_status_date``; undated where the database puts nulls), as a
+    paginator's object list: the count is given (the agent page's cached counts) and a
+    page is one query of its ids.
+
+    How a page is found depends on how much of the catalogue the agent is in. Sorting
+    the agent's own links reads a document row for each (~4 µs: 0.15 s for the
+    Department of State's 34,665 at 100,000 documents). Walking ``document_status_date``
+    for the documents in the agent's ids (read from ``documentagent_agent_role`` alone)
+    reads index entries (~0.16 µs each) and stops at the page: at most every published
+    document's entry, from whichever end of the list the page is nearer. An agent in at
+    least one published document in ``WALK_SHARE`` walks: a whole walk then costs less
+    than the sort, however the agent's documents spread over time.
+    """
+
+    WALK_SHARE = 25
+
+    def __init__(self, agent, total: int, published: int):
+        self.agent, self.total, self.published = agent, total, published
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def walks(self) -> bool:
+        return self.total * self.WALK_SHARE >= self.published
+
+    def __getitem__(self, window) -> list[int]:
+        if not isinstance(window, slice):
+            raise TypeError("AgentDocumentIds supports slices only")
+        start, stop = window.start or 0, min(window.stop, self.total)
+        if stop <= start:
+            return []
+        if not self.walks():
+            return list(self._sorted_links()[start:stop])
+        if start <= self.total - stop:
+            return list(self._walk().order_by("date", "time", "pk")[start:stop])
+        # Nearer the end: the same order read backwards, then turned round.
+        backwards = self._walk().order_by("-date", "-time", "-pk")
+        return list(backwards[self.total - stop : self.total - start])[::-1]
+
+    def _walk(self):
+        return Document.objects.published().linked_to(self.agent).values_list("pk", flat=True)
+
+    def _sorted_links(self):
+        return DocumentAgent.objects.public().for_agent(self.agent).document_ids_by_date()

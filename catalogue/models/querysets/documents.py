@@ -1,7 +1,7 @@
 """Reads of documents and the rows that hang off them."""
 
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.lookups import IsNull
 
 from .common import PUBLISHED
@@ -52,6 +52,14 @@ class DocumentQuerySet(models.QuerySet):
 
     def in_repository(self, repository):
         return self.filter(unit__repository=repository)
+
+    def linked_to(self, agent):
+        """Documents naming ``agent`` in any role, as an id subquery over
+        ``documentagent_agent_role`` (index only), not a join: a page walking a date
+        index keeps the rows whose id is in it."""
+        from ..provenance import DocumentAgent
+
+        return self.filter(pk__in=DocumentAgent.objects.for_agent(agent).values("document_id"))
 
     def in_date_order(self):
         """Earliest first, undated and untimed last, in the form the
@@ -258,6 +266,36 @@ class DocumentQuerySet(models.QuerySet):
 class DocumentAgentQuerySet(models.QuerySet):
     def public(self):
         return self.filter(document__status=PUBLISHED)
+
+    def for_agent(self, agent):
+        return self.filter(agent=agent)
+
+    def page_counts(self, roles) -> dict:
+        """For an agent's page (``.public().for_agent(a)``), in one query: ``total``,
+        its documents; ``role_<i>``, those in which it has the ``i``-th of ``roles``;
+        ``published``, the catalogue's (which way a page's ids are found)."""
+        from ..documents import Document
+
+        published = Document.objects.published().order_by().values("status")
+        published = published.annotate(n=Count("pk")).values("n")
+        counts = self.aggregate(
+            total=Count("document", distinct=True),
+            published=Max(Subquery(published)),
+            **{
+                f"role_{i}": Count("document", distinct=True, filter=Q(role=role))
+                for i, role in enumerate(roles)
+            },
+        )
+        return {**counts, "published": counts["published"] or 0}
+
+    def document_ids_by_date(self):
+        """The linked documents' ids in date order (``date, time, id``), each once: a
+        document row read per link, which suits an agent in few documents."""
+        return (
+            self.order_by("document__date", "document__time", "document_id")
+            .values_list("document_id", flat=True)
+            .distinct()
+        )
 
     def published_counts_by_agent(self) -> dict[int, int]:
         """Published documents per agent, each document once, for every agent in one
