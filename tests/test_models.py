@@ -236,3 +236,21 @@ def test_every_model_has_a_useful_str():
     for obj in objects:
         text = str(obj)
         assert text and "object (" not in text
+
+
+@pytest.mark.django_db
+def test_published_counts_per_agent_for_a_page_agree_with_every_agents():
+    """Each document once, drafts never; a page's agents (their index entries) get the
+    same counts as the scan of every agent."""
+    agents = [f.AgentFactory() for _ in range(3)]
+    for n, agent in enumerate(agents):
+        for _ in range(n + 1):
+            document = f.DocumentFactory()
+            f.DocumentAgentFactory(document=document, agent=agent, role=m.AgentRole.SENDER)
+            f.DocumentAgentFactory(document=document, agent=agent, role=m.AgentRole.PARTICIPANT)
+    draft = f.DocumentFactory(status=m.PublicationStatus.DRAFT)
+    f.DocumentAgentFactory(document=draft, agent=agents[0])
+    every = m.DocumentAgent.objects.published_counts_by_agent()
+    assert [every.get(a.pk) for a in agents] == [1, 2, 3]
+    page = m.DocumentAgent.objects.published_counts_by_agent([a.pk for a in agents[1:]])
+    assert page == {agents[1].pk: 2, agents[2].pk: 3}

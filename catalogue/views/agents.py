@@ -1,5 +1,7 @@
 """Agent pages: the authority record and every published document the agent is in."""
 
+import hashlib
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
@@ -23,13 +25,18 @@ class AgentListView(ListView):
         return Agent.objects.active().public().order_by("sort_name", "authorised_name")
 
     def get_context_data(self, **kwargs):
-        """Documents are counted for every agent in one grouped scan (a count per agent
-        in the sorted query read every agent's rows: 2.5–4.8 s at 100,000), kept under
-        the catalogue's change stamp and shared by every page of the index."""
+        """Documents are counted for the page's agents only, once the page is cut (a
+        count per agent in the sorted query read every agent's rows: 2.5–4.8 s at
+        100,000), in one grouped query of their index entries, kept under the
+        catalogue's change stamp. Not every agent's at once: one scan of all the role
+        rows, 0.76 s on PostgreSQL at 100,000 against 45 ms for a page."""
         context = super().get_context_data(**kwargs)
         agents = list(context["object_list"])
+        ids = [agent.pk for agent in agents]
+        page = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=16).hexdigest()
         counts = cached_until_change(
-            "agent-list-counts", DocumentAgent.objects.published_counts_by_agent
+            f"agent-list-counts:{page}",
+            lambda: DocumentAgent.objects.published_counts_by_agent(ids),
         )
         for agent in agents:
             agent.public_document_count = counts.get(agent.pk, 0)

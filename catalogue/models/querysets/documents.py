@@ -1,7 +1,18 @@
 """Reads of documents and the rows that hang off them."""
 
 from django.db import connection, models
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.lookups import IsNull
 
 from .common import PUBLISHED
@@ -297,21 +308,29 @@ class DocumentAgentQuerySet(models.QuerySet):
             .distinct()
         )
 
-    def published_counts_by_agent(self) -> dict[int, int]:
-        """Published documents per agent, each document once, for every agent in one
-        grouped scan of the role rows (0.22 s at 100,000 documents on SQLite). Not for a
-        list of agents: restricted to them in SQL, SQLite's plan depends on the list's
-        length. For 100 agents it reads their index entries (0.17 s); for 726 it
-        probes the (document, agent) index once per published document per agent
-        (15.7 s)."""
+    def published_counts_by_agent(self, agent_ids=None) -> dict[int, int]:
+        """Published documents per agent (of ``agent_ids``, or every agent), each
+        document once, in one grouped query.
+
+        Every agent: one scan of the role rows (0.22 s at 100,000 documents on SQLite,
+        0.76 s on PostgreSQL). A page of agents: their index entries only (0.17 s on
+        SQLite, 45 ms on PostgreSQL). On SQLite the document column is wrapped
+        (``+document_id``) so that the planner cannot drive the query from the
+        published documents instead: with 726 agents it chose to probe the
+        (document, agent) index once per published document per agent (15.7 s)."""
         from ..documents import Document
 
-        rows = (
-            self.filter(document__in=Document.objects.published().order_by().values("pk"))
-            .order_by()
-            .values("agent")
-            .annotate(n=Count("document", distinct=True))
-        )
+        rows = self
+        if agent_ids is not None:
+            rows = rows.filter(agent__in=list(agent_ids))
+        published = Document.objects.published().order_by().values("pk")
+        if agent_ids is not None and connection.vendor == "sqlite":
+            rows = rows.alias(
+                linked=Func(F("document"), template="+%(expressions)s", output_field=IntegerField())
+            ).filter(linked__in=published)
+        else:
+            rows = rows.filter(document__in=published)
+        rows = rows.order_by().values("agent").annotate(n=Count("document", distinct=True))
         return dict(rows.values_list("agent", "n"))
 
 
