@@ -100,7 +100,7 @@ def download_response(
         response = StreamingHttpResponse(_on_primary(produce), content_type=content_type)
         return _described(response, disposition)
     etag = _etag(name, stamp)
-    if etag in _etags(request.headers.get("If-None-Match", "")):
+    if _matches(request, etag):
         return _not_modified(etag)
     path = kept_file(name, stamp)
     try:
@@ -132,12 +132,16 @@ def document_response(
         with reads_from_primary():
             return _described(HttpResponse(produce(), content_type=content_type), disposition)
     etag = _etag(name, stamp)
-    if etag in _etags(request.headers.get("If-None-Match", "")):
+    if _matches(request, etag):
         return _not_modified(etag)
     path = kept_file(name, stamp)
     try:
         content = path.read_bytes()
     except OSError:
+        if request.method == "HEAD":  # as download_response: make nothing for a HEAD
+            response = StreamingHttpResponse(iter(()), content_type=content_type)
+            response["ETag"] = etag
+            return _described(response, disposition)
         with reads_from_primary():
             content = produce()
         _keep(content, path, stamp)
@@ -195,8 +199,11 @@ def _described(response, disposition: str):
     return response
 
 
-def _etags(header: str) -> set[str]:
-    return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
+def _matches(request, etag: str) -> bool:
+    """``If-None-Match`` names this version, or ``*`` (any version: there always is one)."""
+    header = request.headers.get("If-None-Match", "")
+    tags = {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
+    return etag in tags or "*" in tags
 
 
 def _on_primary(produce: Callable[[], Iterable[bytes]]) -> Iterator[bytes]:

@@ -265,3 +265,21 @@ def test_a_head_request_makes_nothing(downloads_dir):
     response = downloads.download_response(request, name="sheet.csv", produce=produce, **SHEET)
     assert response.status_code == 200 and response["ETag"]
     assert _body(response) == b"" and _kept(downloads_dir) == []
+
+
+def test_if_none_match_any_version_is_not_modified():
+    request = RequestFactory().get("/x", HTTP_IF_NONE_MATCH="*")
+    response = downloads.download_response(
+        request, name="sheet.csv", produce=lambda: iter(()), **SHEET
+    )
+    assert response.status_code == 304
+
+
+def test_a_head_request_makes_no_finding_aid_either(downloads_dir):
+    def produce():
+        raise AssertionError("a HEAD request must not make the document")
+
+    response = downloads.document_response(
+        RequestFactory().head("/x"), name="aid.xml", produce=produce, **SHEET
+    )
+    assert response.status_code == 200 and response["ETag"] and _kept(downloads_dir) == []
