@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, Exists, F, OuterRef
 from django.db.models.lookups import IsNull
 
 from catalogue.models import (
@@ -26,6 +25,7 @@ from catalogue.models import (
     Repository,
     Subject,
 )
+from catalogue.models.querysets import Unindexed
 from catalogue.search import get_backend
 from catalogue.search.facet_arrays import ArrayFacetEngine
 
@@ -189,8 +189,8 @@ class DocumentFilterSet(django_filters.FilterSet):
         from (units and repositories read every published row either way), so they walk.
         """
         data = self.form.cleaned_data
-        if connection.vendor == "sqlite" and any(data.get(name) for name in FOUND_BY_INDEX):
-            return queryset.order_by(Concat("title", Value("")), "pk")
+        if any(data.get(name) for name in FOUND_BY_INDEX):
+            return queryset.order_by(Unindexed(F("title")), "pk")
         return queryset.order_by("title", "pk")
 
     # --- facets -----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 rebuild the same filters themselves. One module per part of the catalogue."""
 
 from .agents import AgentNameQuerySet, AgentQuerySet
-from .common import PUBLISHED
+from .common import PUBLISHED, Unindexed
 from .documents import (
     DigitalObjectQuerySet,
     DocumentAgentQuerySet,
@@ -26,6 +26,7 @@ __all__ = [
     "PublicDocumentTally",
     "RepositoryQuerySet",
     "SubjectQuerySet",
+    "Unindexed",
     "load_public_page",
     "public_page_prefetches",
     "public_page_row",
