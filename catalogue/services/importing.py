@@ -37,6 +37,7 @@ from catalogue.models import Document, ImportedFile, ImportRun
 
 from .cataloguing import UNCHANGED, CatalogueContext, catalogue_documents
 from .cataloguing.rows import insert_rows
+from .checkpoints import BackgroundCheckpointer
 from .import_files import FAILED, PARSED, FileResult, ImportSummary, Source
 from .import_files import discover as discover
 
@@ -258,9 +259,21 @@ def run_import(
         status=ImportRun.Status.RUNNING,
     )
     summary.run = run
-    importer = _Importer(run, summary, settle, publish=publish, fail_fast=fail_fast)
     try:
-        with _fewer_gc_passes(), _import_sqlite_pragmas(), parsing as parsed_files:
+        with (
+            _fewer_gc_passes(),
+            _import_sqlite_pragmas(),
+            BackgroundCheckpointer.for_connection() as checkpointer,
+            parsing as parsed_files,
+        ):
+            importer = _Importer(
+                run,
+                summary,
+                settle,
+                publish=publish,
+                fail_fast=fail_fast,
+                committed=checkpointer.committed,
+            )
             for parsed, result in parsed_files:
                 if importer.add(parsed, result, batch_size=batch_size):
                     break
@@ -277,9 +290,10 @@ def run_import(
 class _Importer:
     """Batches parsed files and stores them; ``add``/``flush`` return True to stop."""
 
-    def __init__(self, run, summary, settle, *, publish, fail_fast):
+    def __init__(self, run, summary, settle, *, publish, fail_fast, committed):
         self.run, self.summary, self.settle = run, summary, settle
         self.publish, self.fail_fast = publish, fail_fast
+        self.committed = committed  # called after each batch's commit
         self.context = CatalogueContext(import_run=run)
         self.batch: list[FileResult] = []
         self.stored_once = False
@@ -301,7 +315,15 @@ class _Importer:
             return False
         batch, self.batch = self.batch, []
         self.stored_once = True
-        return _store(batch, self.run, self.context, self.publish, self.fail_fast, self.settle)
+        return _store(
+            batch,
+            self.run,
+            self.context,
+            self.publish,
+            self.fail_fast,
+            self.settle,
+            self.committed,
+        )
 
 
 def _file_row(result: FileResult, run: ImportRun) -> dict:
@@ -317,10 +339,11 @@ def _file_row(result: FileResult, run: ImportRun) -> dict:
     }
 
 
-def _store(batch, run, context, publish, fail_fast, settle) -> bool:
+def _store(batch, run, context, publish, fail_fast, settle, committed) -> bool:
     """Store a batch in one transaction, or file by file if that fails; True to stop."""
     try:
         with transaction.atomic():
+            transaction.on_commit(committed)
             stored = catalogue_documents(
                 [r.parsed for r in batch], import_run=run, publish=publish, context=context
             )
