@@ -126,12 +126,16 @@ def _exit_with(parent: int):
 
 
 def default_workers() -> int:
-    """One worker per core the process may use (at most four); none on one core."""
+    """One worker per core the process may use but one, which the storing process needs
+    to itself (at most four); none on one core. Storing is the slower side: on two cores,
+    two workers took CPU from it while they parsed, and one parsed 1,000 texts as fast
+    as they were stored (1.44 → 1.39 s at 100,000 documents, docs/performance.md,
+    session 11)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return min(cores, MAX_DEFAULT_WORKERS) if cores > 1 else 0
+    return min(cores - 1, MAX_DEFAULT_WORKERS) if cores > 1 else 0
 
 
 def start_method(*, fork: bool) -> str:

@@ -83,7 +83,7 @@ def _parsing(
     fork: bool = False,
 ):
     """An iterator of (parsed, FileResult) in the order of ``sources``: parsed here, or
-    by ``workers`` worker processes (None: one per core, for imports of at least
+    by ``workers`` worker processes (None: one per core but one, for imports of at least
     ``MIN_FILES_FOR_WORKERS`` files), forked where safe if ``fork``."""
     if workers is None:
         sources = list(sources)
@@ -220,7 +220,7 @@ def run_import(
 ) -> ImportSummary:
     """Import ``sources``; ``on_result`` is called once per file, in order, as each is
     settled (for progress bars and ``--json``). ``workers``: processes that parse
-    while this one stores (0: parse here; None: one per core for large imports);
+    while this one stores (0: parse here; None: one per core but one for large imports);
     storing, its order and its transactions are the same either way. ``fork_workers``:
     the caller is a process doing nothing else (the command), so workers may be forked
     (ready in milliseconds) rather than spawned (see ``importers.parallel``)."""

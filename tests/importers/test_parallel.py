@@ -80,7 +80,13 @@ def test_leaving_early_stops_the_workers():
 
 
 def test_default_workers_is_bounded():
-    assert parallel.default_workers() in {0, *range(2, parallel.MAX_DEFAULT_WORKERS + 1)}
+    assert parallel.default_workers() in range(parallel.MAX_DEFAULT_WORKERS + 1)
+
+
+def test_default_workers_leave_the_storing_process_a_core(monkeypatch):
+    for cores, workers in [(1, 0), (2, 1), (3, 2), (8, parallel.MAX_DEFAULT_WORKERS)]:
+        monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert parallel.default_workers() == workers
 
 
 def test_workers_leave_when_the_importing_process_is_killed(tmp_path):

@@ -70,7 +70,7 @@ class Command(BaseCommand):
             default=None,
             metavar="N",
             help="Processes that parse files while this one stores them (0: parse in this "
-            f"process; default: one per core, up to {MAX_DEFAULT_WORKERS}, for "
+            f"process; default: one per core but one, up to {MAX_DEFAULT_WORKERS}, for "
             f"{MIN_FILES_FOR_WORKERS} files or more, none on one core). The order, "
             "transactions and "
             "results are the same either way.",
