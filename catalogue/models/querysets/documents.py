@@ -5,7 +5,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -15,7 +14,7 @@ from django.db.models import (
 )
 from django.db.models.lookups import IsNull
 
-from .common import PUBLISHED
+from .common import PUBLISHED, Unindexed
 from .pages import _change_stamp_sql, public_page_prefetches
 
 # The document's own columns in a CSV row (``sheet_rows``).
@@ -320,16 +319,15 @@ class DocumentAgentQuerySet(models.QuerySet):
         (document, agent) index once per published document per agent (15.7 s)."""
         from ..documents import Document
 
-        rows = self
-        if agent_ids is not None:
-            rows = rows.filter(agent__in=list(agent_ids))
         published = Document.objects.published().order_by().values("pk")
-        if agent_ids is not None and connection.vendor == "sqlite":
-            rows = rows.alias(
-                linked=Func(F("document"), template="+%(expressions)s", output_field=IntegerField())
-            ).filter(linked__in=published)
+        if agent_ids is None:
+            rows = self.filter(document__in=published)
         else:
-            rows = rows.filter(document__in=published)
+            rows = (
+                self.filter(agent__in=list(agent_ids))
+                .alias(linked=Unindexed(F("document"), output_field=IntegerField()))
+                .filter(linked__in=published)
+            )
         rows = rows.order_by().values("agent").annotate(n=Count("document", distinct=True))
         return dict(rows.values_list("agent", "n"))
 
