@@ -91,6 +91,11 @@ class SearchBackend:
     def clear(self):
         """Empty the index (``rebuild`` and the management command start here)."""
 
+    def optimize(self) -> bool:
+        """Compact the index's storage without changing what it finds; False where the
+        database keeps nothing to compact (PostgreSQL's indexes need no such step)."""
+        return False
+
     def indexed_count(self) -> int:
         return 0
 

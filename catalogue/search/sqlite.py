@@ -157,7 +157,23 @@ class SQLiteFTSBackend(SearchBackend):
             )
             for statement in sqlite_fill():
                 cursor.execute(statement)
+        self.optimize()
         return self.indexed_count()
+
+    def optimize(self) -> bool:
+        """Merge each FTS5 index's segments into one.
+
+        Why: FTS5 writes every batch's postings as a new segment and merges segments
+        a little at each later write, in proportion to the number of levels; a bulk
+        rebuild stops half-way through such a merge, and each later import batch pays
+        to continue it. Compacted, the 100,000-document index (4.1 s to compact) took
+        1,000 imported texts in 1.22 s rather than 1.35 s, and searched as fast
+        (docs/performance.md, session 11). Search results are unchanged: only the
+        index's storage is."""
+        with connection.cursor() as cursor:
+            for table in (FTS_TABLE, AGENT_TABLE):
+                cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+        return True
 
     def clear(self):
         with connection.cursor() as cursor:

@@ -188,3 +188,47 @@ def test_index_rows_are_not_data(db, capsys):
     call_command("dumpdata", "catalogue", "--all")
     assert "documentsearchentry" not in capsys.readouterr().out
     assert ids("oscar")
+
+
+def index_segments() -> int:
+    """How many segments FTS5's document index is stored in (one row of its ``_idx``
+    table per segment's leaf page range)."""
+    from catalogue.search.schema.texts import FTS_TABLE
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT segid) FROM {FTS_TABLE}_idx")
+        return cursor.fetchone()[0]
+
+
+def test_optimize_compacts_the_index_and_finds_the_same(db):
+    documents = [DocumentFactory(title=f"Oscar {n}", text="papa quebec") for n in range(6)]
+    before = {query: ids(query) for query in ("oscar", "papa", '"papa quebec"')}
+    assert before["papa"] == {d.pk for d in documents}
+    if connection.vendor == "sqlite":
+        assert index_segments() > 1  # each write added one
+    assert get_backend().optimize() is (connection.vendor == "sqlite")
+    assert {query: ids(query) for query in before} == before
+    if connection.vendor == "sqlite":
+        assert index_segments() == 1
+
+
+def test_rebuild_command_compacts_and_its_optimize_option_only_compacts(db, capsys):
+    for n in range(4):
+        DocumentFactory(title=f"Romeo {n}", text="sierra")
+    call_command("rebuild_search_index", "--optimize", "--dry-run")
+    assert "would compact" in capsys.readouterr().out
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        assert index_segments() > 1
+    call_command("rebuild_search_index", "--optimize")
+    out = capsys.readouterr().out
+    assert (
+        "Compacted the sqlite-fts5 index of 4 documents" if sqlite else "Nothing to compact"
+    ) in out
+    assert len(ids("sierra")) == 4
+    DocumentFactory(title="Tango", text="sierra")
+    call_command("rebuild_search_index")
+    assert "Indexed 5 of 5 documents" in capsys.readouterr().out
+    assert len(ids("sierra")) == 5
+    if sqlite:
+        assert index_segments() == 1
