@@ -371,3 +371,21 @@ def test_postgres_load_ends_vacuumed_outside_a_transaction():
     assert sorted(after) == ["catalogue_document", "catalogue_footnote"]
     for table, count in after.items():
         assert count == before.get(table, 0) + 1, table
+
+
+@pytest.mark.django_db
+def test_a_bulk_load_leaves_the_search_index_compacted():
+    """Indexed chunk by chunk, FTS5 stops half-way through a merge that each later
+    import batch would pay to continue."""
+    from catalogue.corpus import sync_search_index
+    from tests.factories import DocumentFactory
+    from tests.search.test_backends import index_segments
+
+    if get_backend().name != "sqlite-fts5":
+        pytest.skip("FTS5's segments")
+    documents = [DocumentFactory(title=f"Uniform {n}") for n in range(5)]
+    assert index_segments() > 1
+    sync_search_index([d.pk for d in documents], full=False)
+    assert index_segments() == 1
+    found = set(Document.objects.search("uniform").values_list("pk", flat=True))
+    assert found == {d.pk for d in documents}
