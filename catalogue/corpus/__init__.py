@@ -189,7 +189,7 @@ def generate_corpus(
                 # Inside the transaction: the index commits (or not) with the rows.
                 load.analyze(LOADED_TABLES)
                 with load.deferred_indexes(_search_tables()):
-                    sync_search_index(writer.written_ids, full=not fresh)
+                    sync_search_index(writer.written_ids, full=fresh)
         result.index_seconds = time.perf_counter() - index_started
     load.analyze()
     result.total_seconds = time.perf_counter() - started

@@ -38,6 +38,7 @@ class SearchBackend:
     """One small interface, implemented for SQLite FTS5 and PostgreSQL tsvector."""
 
     name = "base"
+    compacts = False  # ``optimize`` has something to do
 
     def filter(self, queryset, query: str):
         """Restrict ``queryset`` to documents matching ``query``; annotate ``rank``.

@@ -80,6 +80,7 @@ class BM25(Func):
 
 class SQLiteFTSBackend(SearchBackend):
     name = "sqlite-fts5"
+    compacts = True
 
     def _filter(self, queryset, parsed):
         return queryset.filter(search_entry__fts__match=RawSQL(*match_sql(parsed))).annotate(

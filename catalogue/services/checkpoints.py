@@ -26,7 +26,8 @@ from django.db import connection
 
 logger = logging.getLogger(__name__)
 
-# How long the checkpointing connection waits for a lock before giving up on one pass.
+# How long the checkpointing connection waits to open the file and read its schema (a
+# passive checkpoint itself never waits for a lock: it copies what it can).
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -50,15 +51,19 @@ class BackgroundCheckpointer:
     """Call ``committed()`` after each commit; a thread (started at the first call, so
     that parsing workers are forked before this process has a second thread, see
     ``importers.parallel.start_method``) checkpoints passively. Leaving the block waits
-    for the pass of the last commit and stops the thread. ``passes`` and ``frames_copied`` say
-    what it did."""
+    for the pass of the last commit and stops the thread; a commit reported after that
+    (an import inside an enclosing transaction commits only when that ends) is left to
+    SQLite's own checkpoints. ``passes`` counts the passes that copied every committed
+    frame; ``last`` is the last pass's (busy, frames in the log, frames copied)."""
 
     def __init__(self, path: str | None):
         self.path = path
         self.passes = 0
+        self.last: tuple[int, int, int] | None = None
         self._wake = threading.Event()
         self._pending = False  # a commit not yet checkpointed
         self._stop = False
+        self._closed = False
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -69,6 +74,7 @@ class BackgroundCheckpointer:
         return self
 
     def __exit__(self, *exc_info):
+        self._closed = True
         if self._thread is not None:
             self._stop = True
             self._wake.set()
@@ -76,13 +82,19 @@ class BackgroundCheckpointer:
             self._thread = None
 
     def committed(self):
-        if self.path is None:
+        if self.path is None or self._closed:
             return
         if self._thread is None:
-            self._thread = threading.Thread(
+            thread = threading.Thread(
                 target=self._run, name="catalogue-wal-checkpoint", daemon=True
             )
-            self._thread.start()
+            try:
+                thread.start()
+            except RuntimeError as exc:  # no thread to be had: SQLite checkpoints as before
+                logger.warning("no background checkpoints for %s: %s", self.path, exc)
+                self.path = None
+                return
+            self._thread = thread
         self._pending = True
         self._wake.set()
 
@@ -98,12 +110,18 @@ class BackgroundCheckpointer:
                 self._wake.clear()
                 if self._pending:
                     self._pending = False
-                    try:
-                        db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                        self.passes += 1
-                    except sqlite3.Error as exc:
-                        logger.info("background checkpoint skipped: %s", exc)
-                if self._stop:
+                    self._checkpoint(db)
+                if self._stop and not self._pending:
                     return
         finally:
             db.close()
+
+    def _checkpoint(self, db):
+        try:
+            busy, log, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as exc:
+            logger.info("background checkpoint skipped: %s", exc)
+            return
+        self.last = (busy, log, copied)
+        if not busy and log == copied:
+            self.passes += 1

@@ -166,12 +166,12 @@ def _import_sqlite_pragmas():
     default 2 MB cache each walk re-reads them from the OS (system time); 64 MB measured
     ~12% less CPU at 100,000 documents.
 
-    A later checkpoint: with SQLite's default every batch's commit copied the ~35 MB of
-    pages it had written to the WAL back into the database file and synced both; a page
-    changed by several batches was copied each time. With a ~100 MB WAL the batches of a
-    1,000-file import share one checkpoint, at the run's last commit (the setting is
-    back by then, so the import still pays for it): 22% fewer bytes written at 100,000
-    documents (docs/performance.md, session 4)."""
+    No checkpoint inside a commit: with SQLite's default every batch's commit copied the
+    ~35 MB of pages it had written to the WAL back into the database file and synced
+    both, while the import waited. With a ~100 MB threshold no batch's commit does;
+    ``services.checkpoints`` copies each batch in a thread while the next is stored, and
+    what is left (the last pass, if it failed) is copied at the run's last commit, once
+    the setting is back (docs/performance.md, sessions 4 and 11)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -343,7 +343,7 @@ def _store(batch, run, context, publish, fail_fast, settle, committed) -> bool:
     """Store a batch in one transaction, or file by file if that fails; True to stop."""
     try:
         with transaction.atomic():
-            transaction.on_commit(committed)
+            transaction.on_commit(committed, robust=True)
             stored = catalogue_documents(
                 [r.parsed for r in batch], import_run=run, publish=publish, context=context
             )
@@ -368,16 +368,17 @@ def _store(batch, run, context, publish, fail_fast, settle, committed) -> bool:
             )
     except Exception:
         context.reset()
-        return _store_one_by_one(batch, run, context, publish, fail_fast, settle)
+        return _store_one_by_one(batch, run, context, publish, fail_fast, settle, committed)
     for result in batch:
         settle(result)
     return False
 
 
-def _store_one_by_one(batch, run, context, publish, fail_fast, settle) -> bool:
+def _store_one_by_one(batch, run, context, publish, fail_fast, settle, committed) -> bool:
     for result in batch:
         try:
             with transaction.atomic():
+                transaction.on_commit(committed, robust=True)
                 ((document, outcome),) = catalogue_documents(
                     [result.parsed], import_run=run, publish=publish, context=context
                 )

@@ -85,8 +85,13 @@ def test_default_workers_is_bounded():
 
 def test_default_workers_leave_the_storing_process_a_core(monkeypatch):
     for cores, workers in [(1, 0), (2, 1), (3, 2), (8, parallel.MAX_DEFAULT_WORKERS)]:
-        monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        monkeypatch.setattr(
+            parallel.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)), raising=False
+        )
         assert parallel.default_workers() == workers
+    monkeypatch.delattr(parallel.os, "sched_getaffinity", raising=False)  # macOS, Windows
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
+    assert parallel.default_workers() == 2
 
 
 def test_workers_leave_when_the_importing_process_is_killed(tmp_path):

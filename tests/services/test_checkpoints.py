@@ -55,18 +55,70 @@ def test_without_it_the_rows_stay_in_the_log(tmp_path):
     db.close()
 
 
+def checkpoint_threads():
+    return [t for t in threading.enumerate() if t.name == "catalogue-wal-checkpoint"]
+
+
 def test_the_thread_starts_at_the_first_commit_and_is_gone_after(tmp_path):
     """Parsing workers are forked only while this process has one thread: the
     checkpointer must not start before the first batch has committed."""
     path = tmp_path / "catalogue.sqlite3"
     db = wal_database(path)
-    threads = threading.active_count()
     with BackgroundCheckpointer(str(path)) as checkpointer:
-        assert threading.active_count() == threads
+        assert checkpoint_threads() == []
         db.execute("INSERT INTO t VALUES ('x')")
         checkpointer.committed()
-        assert threading.active_count() == threads + 1
-    assert threading.active_count() == threads
+        assert len(checkpoint_threads()) == 1
+    assert checkpoint_threads() == []
+    db.close()
+
+
+def test_a_commit_reported_after_the_block_starts_no_thread(tmp_path):
+    """An import inside an enclosing transaction commits when that ends, after the
+    import has left the block: nothing may start then that nothing would stop."""
+    path = tmp_path / "catalogue.sqlite3"
+    wal_database(path).close()
+    with BackgroundCheckpointer(str(path)) as checkpointer:
+        pass
+    checkpointer.committed()
+    assert checkpoint_threads() == []
+
+
+class SlowCheckpoints:
+    """A connection whose first checkpoint waits until the test lets it finish."""
+
+    def __init__(self, path):
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.started, self.release = threading.Event(), threading.Event()
+        self.calls = 0
+
+    def execute(self, sql):
+        self.calls += 1
+        if self.calls == 1:
+            self.started.set()
+            self.release.wait(10)
+        return self.db.execute(sql)
+
+    def close(self):
+        self.db.close()
+
+
+def test_a_commit_during_a_pass_gets_a_pass_of_its_own(tmp_path, monkeypatch):
+    path = tmp_path / "catalogue.sqlite3"
+    db = wal_database(path)
+    slow = SlowCheckpoints(path)
+    monkeypatch.setattr("catalogue.services.checkpoints.sqlite3.connect", lambda *a, **k: slow)
+    with BackgroundCheckpointer(str(path)) as checkpointer:
+        db.execute("INSERT INTO t VALUES ('first')")
+        checkpointer.committed()
+        assert slow.started.wait(10)
+        db.execute("INSERT INTO t VALUES ('last')")  # committed while the pass runs
+        checkpointer.committed()
+        slow.release.set()
+    monkeypatch.undo()
+    assert slow.calls == 2
+    assert checkpointer.passes == 2, checkpointer.last
+    assert rows_in_main_file(path, tmp_path) == 2
     db.close()
 
 
@@ -98,7 +150,7 @@ seen = {{}}
 real_exit = checkpoints.BackgroundCheckpointer.__exit__
 def spy(self, *exc):
     real_exit(self, *exc)
-    seen["path"], seen["passes"] = self.path, self.passes
+    seen["path"], seen["passes"], seen["last"] = self.path, self.passes, self.last
 checkpoints.BackgroundCheckpointer.__exit__ = spy
 summary = importing.run_import(importing.discover([{SEEDS!r}]), batch_size=1, workers=0)
 print(json.dumps({{**seen, "created": summary.count("created")}}))
@@ -107,3 +159,5 @@ print(json.dumps({{**seen, "created": summary.count("created")}}))
     assert state["created"] == 2
     assert state["path"] == str(tmp_path / "catalogue.sqlite3")
     assert state["passes"] >= 1
+    busy, log, copied = state["last"]
+    assert busy == 0 and log == copied > 0  # the last pass copied every frame

@@ -87,6 +87,9 @@ class Command(BaseCommand):
         )
 
     def _optimize(self, backend, *, dry_run: bool):
+        if not backend.compacts:
+            self.stdout.write(f"Nothing to compact: {backend.name} keeps no segments.")
+            return
         if dry_run:
             self.stdout.write(
                 f"Dry run: would compact the {backend.name} index "
@@ -95,10 +98,7 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         with transaction.atomic():
-            compacted = backend.optimize()
-        if not compacted:
-            self.stdout.write(f"Nothing to compact: {backend.name} keeps no segments.")
-            return
+            backend.optimize()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Compacted the {backend.name} index of {backend.indexed_count()} documents "

@@ -30,12 +30,15 @@ def bulk_cursor():
     Why: Django's SQLite cursor rewrites each statement's ``%s`` to ``?`` with a regular
     expression and wraps each call for errors; on an import batch's multi-row INSERTs
     (kilobytes of SQL, hundreds of parameters each) that was ~5 % of storing. On SQLite,
-    unless queries are being recorded (``DEBUG``, ``assertNumQueries``), the statements
-    go to the driver's own cursor in its ``?`` style, with errors still raised as
-    Django's, and SQLite's own parameter limit replaces Django's conservative 999."""
+    unless someone watches the queries (``DEBUG``, ``assertNumQueries``, an
+    ``execute_wrapper``), the statements go to the driver's own cursor in its ``?``
+    style, with Django's checks (thread, broken transaction) made once and errors still
+    raised as Django's; SQLite's own parameter limit replaces Django's conservative 999."""
     conn = connections[DEFAULT_DB_ALIAS]
-    if conn.vendor == "sqlite" and not conn.queries_logged:
+    if conn.vendor == "sqlite" and not conn.queries_logged and not conn.execute_wrappers:
         conn.ensure_connection()
+        conn.validate_thread_sharing()
+        conn.validate_no_broken_transaction()
         with conn.wrap_database_errors:
             cursor = conn.connection.cursor()
             try:
