@@ -345,7 +345,8 @@ class FacetSpec:
             .filter(**{f"{self.group[0]}__isnull": False})
             .values(*self.group)
             .annotate(n=Count("pk", distinct=True))
-            .order_by(*self.order)[:limit]
+            # Ties as the engine breaks them (``search.facet_sql``): by the value's key.
+            .order_by(*self.order, self.group[0])[:limit]
         )
 
     def count(self, filterset: DocumentFilterSet, limit: int) -> Facet:
@@ -430,6 +431,7 @@ FACETS = [
         "Person or office (role)",
         ("agent_roles__agent_id", "agent_roles__agent__authorised_name", "agent_roles__role"),
         ("agent", "role"),
+        order=("-n", "agent_roles__agent__authorised_name", "agent_roles__role"),
     ),
     DayFacetSpec("date", "Day", ("date",), ("date_from", "date_to"), order=("date",)),
     FacetSpec("subject", "Subject", ("subjects__slug", "subjects__name"), ("subject",)),
