@@ -62,7 +62,6 @@ class BackgroundCheckpointer:
         self.last: tuple[int, int, int] | None = None
         self._wake = threading.Event()
         self._pending = False  # a commit not yet checkpointed
-        self._stop = False
         self._closed = False
         self._thread: threading.Thread | None = None
 
@@ -76,7 +75,6 @@ class BackgroundCheckpointer:
     def __exit__(self, *exc_info):
         self._closed = True
         if self._thread is not None:
-            self._stop = True
             self._wake.set()
             self._thread.join()
             self._thread = None
@@ -111,7 +109,7 @@ class BackgroundCheckpointer:
                 if self._pending:
                     self._pending = False
                     self._checkpoint(db)
-                if self._stop and not self._pending:
+                if self._closed and not self._pending:
                     return
         finally:
             db.close()

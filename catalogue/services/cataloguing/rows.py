@@ -50,8 +50,24 @@ def bulk_cursor():
         yield cursor, "%s", conn.features.max_query_params or 65535
 
 
-def _rows_per_statement(limit: int, width: int) -> int:
-    return max(1, min(MAX_ROWS_PER_STATEMENT, limit // width))
+def _insert_returning(model: type[models.Model], columns: list[str], rows: list) -> list[int]:
+    """Multi-row INSERT … RETURNING of db-ready ``rows`` (values in ``columns`` order),
+    as few statements as the parameter limit allows; the new ids in the order of
+    ``rows``."""
+    qn = connection.ops.quote_name
+    meta = model._meta
+    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "
+    returning = f" RETURNING {qn(meta.pk.column)}"
+    ids: list[int] = []
+    with bulk_cursor() as (cursor, mark, limit):
+        one = "(" + ", ".join([mark] * len(columns)) + ")"
+        size = max(1, min(MAX_ROWS_PER_STATEMENT, limit // len(columns)))
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params = [value for row in chunk for value in row]
+            cursor.execute(head + ", ".join([one] * len(chunk)) + returning, params)
+            ids.extend(pk for (pk,) in cursor.fetchall())
+    return ids
 
 
 @cache
@@ -99,21 +115,8 @@ def insert_rows_returning_ids(
         return []
     _sql, rest = _plan(model, columns)
     tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-    meta = model._meta
-    qn = connection.ops.quote_name
     names = [*columns, *(f.column for f in rest)]
-    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in names)}) VALUES "
-    returning = f" RETURNING {qn(meta.pk.column)}"
-    ids: list[int] = []
-    with bulk_cursor() as (cursor, mark, limit):
-        one = "(" + ", ".join([mark] * len(names)) + ")"
-        size = _rows_per_statement(limit, len(names))
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            params = [value for row in chunk for value in (*row, *tail)]
-            cursor.execute(head + ", ".join([one] * len(chunk)) + returning, params)
-            ids.extend(pk for (pk,) in cursor.fetchall())
-    return ids
+    return _insert_returning(model, names, [(*row, *tail) for row in rows])
 
 
 def update_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]):
@@ -241,24 +244,12 @@ def insert_returning_ids(model: type[models.Model], objs: list[models.Model]):
                     setattr(obj, field.attname, now)
     make = _row_maker(_preparers(fields))
     read = attrgetter(*(f.attname for f in fields))
-    qn = connection.ops.quote_name
-    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
-    with bulk_cursor() as (cursor, mark, limit):
-        one = "(" + ", ".join([mark] * len(fields)) + ")"
-        size = _rows_per_statement(limit, len(fields))
-        for start in range(0, len(objs), size):
-            chunk = objs[start : start + size]
-            params = []
-            for obj in chunk:
-                params.extend(make(list(read(obj))))
-            cursor.execute(
-                head + ", ".join([one] * len(chunk)) + f" RETURNING {qn(meta.pk.column)}",
-                params,
-            )
-            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = connection.alias
+    rows = [make(list(read(obj))) for obj in objs]
+    ids = _insert_returning(model, [f.column for f in fields], rows)
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def update_objects(model: type[models.Model], objs: list[models.Model]):
