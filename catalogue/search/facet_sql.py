@@ -71,7 +71,7 @@ FACET_SQL = {
         f"SELECT k.agent_key / {ROLE_SLOTS} v, {facets_pg.role_of('k.agent_key')} w, k.n FROM ("
         f"SELECT x.agent_key, count(*) n FROM {{source}} {{join}} {AGENT_KEYS_TABLE} x "
         f"ON x.document_id = m.document_id WHERE {{where}} GROUP BY 1) k) g "
-        f"JOIN catalogue_agent t ON t.id = g.v ORDER BY g.n DESC, t.authorised_name, g.w "
+        f"JOIN catalogue_agent t ON t.id = g.v ORDER BY g.n DESC, t.authorised_name, g.w, g.v "
         f"LIMIT {{limit}}"
     ),
     "date": (
