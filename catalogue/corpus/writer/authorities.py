@@ -17,6 +17,7 @@ from catalogue.models import (
     Subject,
 )
 from catalogue.normalise import normalise_name
+from catalogue.services.cataloguing.rows import insert_returning_ids, update_rows
 
 from .. import vocabulary as v
 from ..authorities import Authorities
@@ -176,15 +177,19 @@ def ensure_authorities(auth: Authorities, lookups: Lookups) -> dict[str, int]:
                 date_text="1962",
             )
             batch.append((spec, unit))
-        ArchivalUnit.objects.bulk_create([u for _s, u in batch], batch_size=500)
+        insert_returning_ids(ArchivalUnit, [u for _s, u in batch])
         for spec, unit in batch:
             lookups.units[spec.key] = unit.pk
             parent_path = paths[unit.parent_id] if unit.parent_id else "/"
             unit.tree_path = f"{parent_path}{unit.pk}/"
             unit.depth = unit.tree_path.count("/") - 2
             paths[unit.pk] = unit.tree_path
-        ArchivalUnit.objects.bulk_update(
-            [u for _s, u in batch], ["tree_path", "depth"], batch_size=500
+        # One plain UPDATE per unit, sent at once: bulk_update's CASE over 500 ids per
+        # statement took ~0.5 s of the load's start for 1,661 units.
+        update_rows(
+            ArchivalUnit,
+            ("tree_path", "depth"),
+            [(u.tree_path, u.depth, u.pk) for _s, u in batch],
         )
         created["units"] += len(batch)
     return created
