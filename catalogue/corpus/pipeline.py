@@ -201,12 +201,15 @@ def _staged_batches(stream, writer, batch_size, text_dir, total, scratch) -> Ite
     """Each scratch file receives one batch (sized by ``staging.batch_sizes``), built
     ``batch_size`` documents at a time so the worker's memory stays bounded."""
     stream = iter(stream)
+    done = 0
     for file, size in zip(scratch, staging.batch_sizes(total, len(scratch)), strict=False):
         staged = StagedBatch(file, 0)
+        everything = done >= staging.STAGE_ALL_FROM_SHARE * total
         with staging.staging_into(file) as db:
             part = islice(stream, size)
             for rows in build_batches(part, writer, batch_size=batch_size, text_dir=text_dir):
-                writer.stage(db, rows, staged)
+                writer.stage(db, rows, staged, everything=everything)
+        done += size
         yield staged
 
 

@@ -36,6 +36,12 @@ SCHEMA_PREFIX = "corpus_scratch_"
 # waits for the first batch and the worker idles while the last is copied.
 WEIGHTS_EDGE = (1, 2, 4)
 WEIGHT_MIDDLE = 8
+# The worker sends some tables' rows pickled (``writer.rows.SENT_WHEN_STAGED``) while
+# the inserting process is ahead of it, in the load's first part. As the catalogue
+# grows (and the deferred indexes built in its waits are then kept up) the inserting
+# process slows and the worker ends up waiting for it: batches that start from this
+# share of the corpus on stage every table (docs/performance.md, session 12).
+STAGE_ALL_FROM_SHARE = 0.55
 
 
 @dataclass

@@ -37,7 +37,14 @@ def scratch_root(tmp_path, monkeypatch):
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root):
+@pytest.mark.parametrize(
+    "share, sent",
+    [(1.0, "every batch"), (staging.STAGE_ALL_FROM_SHARE, "first batches"), (0.0, "none")],
+)
+def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root, monkeypatch, share, sent):
+    """Whether a batch's events and citations travel pickled or staged (by its place in
+    the load, ``staging.STAGE_ALL_FROM_SHARE``), the rows are a direct load's."""
+    from catalogue.corpus.writer import CorpusWriter
     from catalogue.models import EventAgent
 
     models = [Document, Footnote, DocumentAgent, ProvenanceEvent, EventAgent, Citation]
@@ -46,7 +53,22 @@ def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root):
     for model in reversed(models):
         model.objects.all().delete()
     assert staging.available(True) >= 2  # not inside a transaction: the worker stages
+    monkeypatch.setattr(staging, "STAGE_ALL_FROM_SHARE", share)
+    pickled = []
+    insert = CorpusWriter.insert
+
+    def recording_insert(self, rows):
+        pickled.append(sorted(rows.tables))
+        return insert(self, rows)
+
+    monkeypatch.setattr(CorpusWriter, "insert", recording_insert)
     result = generate_corpus(documents=150, seed=41, parallel=True, batch_size=40)
+    expected = {
+        "every batch": lambda seen: all(tables == ["citations", "events"] for tables in seen),
+        "first batches": lambda seen: seen[0] == ["citations", "events"] and seen[-1] == [],
+        "none": lambda seen: all(tables == [] for tables in seen),
+    }
+    assert len(pickled) > 2 and expected[sent](pickled), pickled
     staged = {m: _rows(m) for m in models}
     # Same documents, ids shifted past the deleted run's; same children per document.
     assert [r[1:] for r in staged[Document]] == [r[1:] for r in direct[Document]]
@@ -56,6 +78,10 @@ def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root):
         assert len(staged[model]) == len(direct[model]) > 0
     for model in (Footnote, DocumentAgent, Citation):
         assert [(r[1] - shift, *r[2:]) for r in staged[model]] == [r[1:] for r in direct[model]]
+    # Events: the same per document, in order (their ids are numbered from the top).
+    assert [(r[1] - shift, *r[2:]) for r in staged[ProvenanceEvent]] == [
+        r[1:] for r in direct[ProvenanceEvent]
+    ]
     assert result.rows["footnotes"] == len(staged[Footnote])
     assert result.documents == 150 == Document.objects.count()
     assert not list(scratch_root.iterdir())  # scratch files removed

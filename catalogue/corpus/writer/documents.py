@@ -359,11 +359,13 @@ class CorpusWriter:
             lk.publications[ev.publication] if ev.publication else None,
         )
 
-    def stage(self, db, rows: BatchRows, staged: StagedBatch) -> None:
+    def stage(self, db, rows: BatchRows, staged: StagedBatch, *, everything: bool = False) -> None:
         """The worker's side of a staged load (SQLite): append a batch's rows to a
-        scratch file (``db``, a plain sqlite3 connection) and note them in ``staged``."""
+        scratch file (``db``, a plain sqlite3 connection) and note them in ``staged``;
+        the rows of ``SENT_WHEN_STAGED`` travel in ``staged.tables`` instead, unless
+        ``everything`` is staged."""
         for key, table_rows in rows.tables.items():
-            if key in SENT_WHEN_STAGED:
+            if key in SENT_WHEN_STAGED and not everything:
                 staged.tables.setdefault(key, []).extend(table_rows)
             elif table_rows:
                 db.executemany(self.stage_statements[self.loaded[key][0]], table_rows)
@@ -376,7 +378,7 @@ class CorpusWriter:
 
     def insert(self, rows: BatchRows | StagedBatch) -> None:
         if isinstance(rows, StagedBatch):
-            copied = {k: v for k, v in self.copy_columns.items() if k not in SENT_WHEN_STAGED}
+            copied = {k: v for k, v in self.copy_columns.items() if k not in rows.tables}
             copy_into_catalogue(rows, copied)
             for key, table_rows in rows.tables.items():
                 table, columns = self.loaded[key]
