@@ -11,8 +11,9 @@ the same whatever the timing. The pipe holds one message: the worker builds batc
 while batch k is inserted, and waits there, which bounds memory to about two batches.
 
 On SQLite outside a caller's transaction the worker instead writes each batch into a
-scratch file (``staging``) and sends a note; only events and citations still travel
-pickled, a staged batch's worth at a time.
+scratch file (``staging``) and sends a note; some child tables still travel pickled,
+a staged batch's worth at a time, depending on which side is the slower one there
+(``CorpusWriter.sent_pickled``).
 """
 
 from __future__ import annotations
@@ -204,11 +205,11 @@ def _staged_batches(stream, writer, batch_size, text_dir, total, scratch) -> Ite
     done = 0
     for file, size in zip(scratch, staging.batch_sizes(total, len(scratch)), strict=False):
         staged = StagedBatch(file, 0)
-        everything = done >= staging.STAGE_ALL_FROM_SHARE * total
+        sent = writer.sent_pickled(done / total)
         with staging.staging_into(file) as db:
             part = islice(stream, size)
             for rows in build_batches(part, writer, batch_size=batch_size, text_dir=text_dir):
-                writer.stage(db, rows, staged, everything=everything)
+                writer.stage(db, rows, staged, sent=sent)
         done += size
         yield staged
 

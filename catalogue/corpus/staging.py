@@ -36,11 +36,15 @@ SCHEMA_PREFIX = "corpus_scratch_"
 # waits for the first batch and the worker idles while the last is copied.
 WEIGHTS_EDGE = (1, 2, 4)
 WEIGHT_MIDDLE = 8
-# The worker sends some tables' rows pickled (``writer.rows.SENT_WHEN_STAGED``) while
-# the inserting process is ahead of it, in the load's first part. As the catalogue
-# grows (and the deferred indexes built in its waits are then kept up) the inserting
-# process slows and the worker ends up waiting for it: batches that start from this
-# share of the corpus on stage every table (docs/performance.md, session 12).
+# Which side binds a batch's child rows follows which side is the slower one
+# (``CorpusWriter.sent_pickled``; 100k documents, docs/performance.md, session 12). In a
+# load's first part the worker's planning sets the pace and the inserting process waits:
+# every child table travels pickled, bound by the inserting process. Then only events
+# and citations do (``writer.rows.SENT_WHEN_STAGED``). As the catalogue grows (and the
+# deferred indexes built in the waits are kept up) the inserting process slows and the
+# worker waits for it: the last part stages every table. The documents, whose texts
+# cost most to bind, are always staged.
+SEND_ALL_BUT_DOCUMENTS_UNTIL = 0.3
 STAGE_ALL_FROM_SHARE = 0.55
 
 

@@ -37,14 +37,11 @@ def scratch_root(tmp_path, monkeypatch):
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(
-    "share, sent",
-    [(1.0, "every batch"), (staging.STAGE_ALL_FROM_SHARE, "first batches"), (0.0, "none")],
-)
-def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root, monkeypatch, share, sent):
-    """Whether a batch's events and citations travel pickled or staged (by its place in
-    the load, ``staging.STAGE_ALL_FROM_SHARE``), the rows are a direct load's."""
-    from catalogue.corpus.writer import CorpusWriter
+@pytest.mark.parametrize("policy", ["all sent", "as shipped", "all staged"])
+def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root, monkeypatch, policy):
+    """Whichever tables' rows a batch sends pickled rather than staged (by its place in
+    the load: ``CorpusWriter.sent_pickled``), the rows are a direct load's."""
+    from catalogue.corpus.writer import CorpusWriter, Lookups
     from catalogue.models import EventAgent
 
     models = [Document, Footnote, DocumentAgent, ProvenanceEvent, EventAgent, Citation]
@@ -53,22 +50,30 @@ def test_staged_load_writes_the_rows_a_direct_load_writes(scratch_root, monkeypa
     for model in reversed(models):
         model.objects.all().delete()
     assert staging.available(True) >= 2  # not inside a transaction: the worker stages
-    monkeypatch.setattr(staging, "STAGE_ALL_FROM_SHARE", share)
+    if policy == "all sent":
+        monkeypatch.setattr(staging, "SEND_ALL_BUT_DOCUMENTS_UNTIL", 1.0)
+    elif policy == "all staged":
+        monkeypatch.setattr(staging, "SEND_ALL_BUT_DOCUMENTS_UNTIL", 0.0)
+        monkeypatch.setattr(staging, "STAGE_ALL_FROM_SHARE", 0.0)
     pickled = []
     insert = CorpusWriter.insert
 
     def recording_insert(self, rows):
-        pickled.append(sorted(rows.tables))
+        pickled.append(frozenset(rows.tables))
         return insert(self, rows)
 
     monkeypatch.setattr(CorpusWriter, "insert", recording_insert)
     result = generate_corpus(documents=150, seed=41, parallel=True, batch_size=40)
-    expected = {
-        "every batch": lambda seen: all(tables == ["citations", "events"] for tables in seen),
-        "first batches": lambda seen: seen[0] == ["citations", "events"] and seen[-1] == [],
-        "none": lambda seen: all(tables == [] for tables in seen),
-    }
-    assert len(pickled) > 2 and expected[sent](pickled), pickled
+    children = frozenset(CorpusWriter(Lookups()).loaded) - {"documents"}
+    assert len(pickled) > 2
+    if policy == "all sent":
+        assert set(pickled) == {children}
+    elif policy == "all staged":
+        assert set(pickled) == {frozenset()}
+    else:  # every kind of batch, in this order
+        kinds = [children, frozenset({"events", "citations"}), frozenset()]
+        assert [kinds.index(p) for p in pickled] == sorted(kinds.index(p) for p in pickled)
+        assert set(pickled) == set(kinds), pickled
     staged = {m: _rows(m) for m in models}
     # Same documents, ids shifted past the deleted run's; same children per document.
     assert [r[1:] for r in staged[Document]] == [r[1:] for r in direct[Document]]

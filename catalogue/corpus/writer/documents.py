@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from catalogue.models import Document, EventAgent, ProvenanceEvent
 
+from .. import staging
 from ..plan import PlannedDocument, PlannedEvent
 from ..plan.provenance import SHARED_EVENTS
 from ..staging import StagedBatch, copy_into_catalogue
@@ -359,13 +360,22 @@ class CorpusWriter:
             lk.publications[ev.publication] if ev.publication else None,
         )
 
-    def stage(self, db, rows: BatchRows, staged: StagedBatch, *, everything: bool = False) -> None:
+    def sent_pickled(self, share: float) -> frozenset[str]:
+        """The tables whose rows a staged batch starting at ``share`` of the load sends
+        pickled (bound by the inserting process) rather than staged (bound by the
+        worker): the shares follow which side is the slower one (``staging``)."""
+        if share < staging.SEND_ALL_BUT_DOCUMENTS_UNTIL:
+            return frozenset(self.loaded) - {"documents"}
+        if share < staging.STAGE_ALL_FROM_SHARE:
+            return SENT_WHEN_STAGED
+        return frozenset()
+
+    def stage(self, db, rows: BatchRows, staged: StagedBatch, *, sent=SENT_WHEN_STAGED) -> None:
         """The worker's side of a staged load (SQLite): append a batch's rows to a
         scratch file (``db``, a plain sqlite3 connection) and note them in ``staged``;
-        the rows of ``SENT_WHEN_STAGED`` travel in ``staged.tables`` instead, unless
-        ``everything`` is staged."""
+        the rows of the tables ``sent`` travel in ``staged.tables`` instead."""
         for key, table_rows in rows.tables.items():
-            if key in SENT_WHEN_STAGED and not everything:
+            if key in sent:
                 staged.tables.setdefault(key, []).extend(table_rows)
             elif table_rows:
                 db.executemany(self.stage_statements[self.loaded[key][0]], table_rows)
