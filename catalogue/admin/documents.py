@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -167,6 +168,29 @@ def _workflow_action(name: str, description: str, permission: str):
 MESSAGE_NUMBER_MATCHES = 50
 
 
+class PageIdsFirstPaginator(Paginator):
+    """A page of the document list as two queries: the page's ids in the list's order
+    (filters, search and all), then those rows by id alone. Ordered and cut in one
+    query, SQLite sorted every matching row whole, reading each one's columns stored
+    after its text through the text's overflow pages: a word in most of the catalogue
+    took 0.40 s at 100,000 documents, against 0.11 s for the ids (the order's columns
+    are stored before the text). The rows' query repeats none of the filters: the
+    search would be evaluated again, and a filter's join could repeat a row."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        listed = self.object_list
+        ids = list(listed.values_list("pk", flat=True)[bottom:top])
+        rows = listed.model._default_manager.filter(pk__in=ids).order_by(*listed.query.order_by)
+        rows.query.select_related = listed.query.select_related
+        rows.query.deferred_loading = listed.query.deferred_loading
+        return self._get_page(rows, number, self)
+
+
 @admin.register(Document)
 class DocumentAdmin(VersionedAdminMixin, HistoryChannelAdmin):
     form = DocumentAdminForm
@@ -224,6 +248,7 @@ class DocumentAdmin(VersionedAdminMixin, HistoryChannelAdmin):
     list_select_related = ["doc_type", "classification", "unit"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = PageIdsFirstPaginator
 
     inlines = [
         DocumentAgentInline,

@@ -64,3 +64,51 @@ def test_the_related_document_autocomplete_finds_a_title_as_it_is_typed(archivis
     assert [r["text"] for r in response.json()["results"]][:1] == [
         str(Document.objects.get(title="Quarantine memorandum"))
     ]
+
+
+def test_list_pages_are_the_filtered_ordered_list_cut_and_read_by_id(
+    archivist, django_assert_num_queries
+):
+    """A page's ids are chosen in the list's order with its filters and search, then
+    its rows are read by id alone (the search is not run again), in the same order."""
+    import datetime
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalogue.models import Caveat
+
+    caveat = Caveat.objects.order_by("pk").first()
+    for n in range(200):
+        document = DocumentFactory(
+            title=f"Report {n}",
+            text="On the quarantine." if n % 3 else "Elsewhere.",
+            date=datetime.date(1962, 10, 1 + n % 28),
+            date_precision="day",
+        )
+        if n % 2:
+            document.caveats.add(caveat)
+    wanted = (
+        Document.objects.filter(text__contains="quarantine", caveats=caveat)
+        .order_by("-date", "-pk")
+        .values_list("pk", flat=True)
+    )
+    columns = archivist.get("/admin/catalogue/document/").context["cl"].list_display
+    newest_first = f"-{columns.index('date')}"
+    query = {"q": "quarantine", "caveats__id__exact": caveat.pk, "o": newest_first}
+    pages = []
+    for page in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            response = archivist.get("/admin/catalogue/document/", {**query, "p": page})
+        assert response.status_code == 200
+        cl = response.context["cl"]
+        pages += [document.pk for document in cl.result_list]
+        rows_sql = [
+            q["sql"]
+            for q in queries.captured_queries
+            if re.search(r'WHERE "catalogue_document"\."id" IN \(\d', q["sql"])
+        ]
+        assert rows_sql and all("MATCH" not in sql and "caveat" not in sql for sql in rows_sql)
+    assert len(wanted) > 50
+    assert pages == list(wanted)
