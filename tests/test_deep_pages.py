@@ -26,13 +26,18 @@ sqlite_only = pytest.mark.skipif(
 )
 
 
-def ids_query(queries) -> str:
-    """The one query that reads a page's ids (the rows come after, by id)."""
-    (sql,) = [
+def ids_queries(queries) -> list[str]:
+    """The queries that read a page's ids (the rows come after, by id)."""
+    return [
         q["sql"]
         for q in queries.captured_queries
         if q["sql"].startswith('SELECT "catalogue_document"."id" AS "pk" FROM')
     ]
+
+
+def ids_query(queries) -> str:
+    """The one query that reads a page's ids."""
+    (sql,) = ids_queries(queries)
     return sql
 
 
@@ -150,12 +155,12 @@ def prolific(db):
 
 
 def by_date(agent) -> list[int]:
-    """The agent's published documents in the database's own date order."""
+    """The agent's published documents in the catalogue's date order: undated and
+    untimed last on every database, as the lists and the API."""
     return list(
         Document.objects.published()
-        .filter(agent_roles__agent=agent)
-        .distinct()
-        .order_by("date", "time", "pk")
+        .filter(pk__in=DocumentAgent.objects.filter(agent=agent).values("document_id"))
+        .in_date_order()
         .values_list("pk", flat=True)
     )
 
@@ -168,7 +173,10 @@ WAYS = {"walk": AgentDocumentIds.WALK_SHARE, "sort": 0}
 def test_every_window_of_an_agents_documents(prolific, monkeypatch, way):
     monkeypatch.setattr(AgentDocumentIds, "WALK_SHARE", WAYS[way])
     expected = by_date(prolific)
-    ids = AgentDocumentIds(prolific, len(expected), Document.objects.published().count())
+    undated = Document.objects.published().undated().linked_to(prolific).count()
+    assert undated == 3
+    published = Document.objects.published().count()
+    ids = AgentDocumentIds(prolific, len(expected), published, undated=undated)
     assert ids.walks() == (way == "walk")
     for start in range(0, 31, 3):
         for size in (1, 7, 30):
@@ -192,28 +200,38 @@ def test_every_agent_page_lists_its_documents_by_date(client, prolific, monkeypa
 def test_a_deep_agent_page_costs_the_queries_the_first_does(
     client, prolific, monkeypatch, django_assert_num_queries
 ):
+    """The same queries on any page, and one more on the one page whose documents
+    are partly dated and partly undated (page 4: 22–28 of 30, 3 undated)."""
     monkeypatch.setattr(AgentDetailView, "DOCUMENTS_PER_PAGE", 7)
     url = prolific.get_absolute_url()
     client.get(url)
     with CaptureQueriesContext(connection) as first:
         client.get(url)
-    with django_assert_num_queries(len(first.captured_queries)):
-        client.get(url, {"page": 4})
+    for page, more in [(3, 0), (5, 0), (4, 1)]:
+        with django_assert_num_queries(len(first.captured_queries) + more):
+            client.get(url, {"page": page})
 
 
 @sqlite_only
-@pytest.mark.parametrize("page", [1, 5])
+@pytest.mark.parametrize("page", [1, 4, 5])
 def test_an_agent_page_walks_the_date_index(client, prolific, monkeypatch, page):
-    """Forwards for the first page, backwards for the last: no sort, and the agent's
-    ids come from ``documentagent_agent_role`` alone."""
+    """Forwards for the first page, backwards for the fourth (the dated documents'
+    end), the undated ones' own range for the last; the agent's ids come from
+    ``documentagent_agent_role`` alone. Only a day's documents are sorted among
+    themselves (untimed last), and the undated ones of the agent."""
     monkeypatch.setattr(AgentDetailView, "DOCUMENTS_PER_PAGE", 7)
     with CaptureQueriesContext(connection) as queries:
         client.get(prolific.get_absolute_url(), {"page": page})
-    sql = ids_query(queries)
-    found = plan(sql)
-    assert "COVERING INDEX document_status_date" in found
-    assert "COVERING INDEX documentagent_agent_role" in found
-    assert "TEMP B-TREE" not in found
+    sqls = ids_queries(queries)
+    assert len(sqls) == (2 if page == 4 else 1)  # page 4 ends in the undated documents
+    for sql in sqls:
+        found = plan(sql)
+        assert "COVERING INDEX documentagent_agent_role" in found
+        if 'NOT ("catalogue_document"."date" IS NULL)' not in sql:  # the undated
+            assert "COVERING INDEX document_status_date (status=? AND date=?)" in found
+        else:
+            assert "COVERING INDEX document_status_date (status=?)" in found
+            assert "TEMP B-TREE FOR ORDER BY" not in found
 
 
 @sqlite_only

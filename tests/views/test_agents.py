@@ -9,10 +9,11 @@ from tests.factories import AgentFactory, AgentNameFactory, DocumentAgentFactory
 from .conftest import enrich, parse
 
 # Merged-record check, the agent, its names, identifiers and positions, the change
-# stamp, the document and per-role counts (one aggregate, then cached until the
-# catalogue changes), the page's document ids, and their links.
-# (6 before the page was paginated: it loaded every document, without the counts.)
-AGENT_PAGE_QUERIES = 9
+# stamp, the document and per-role counts (one aggregate and the undated documents'
+# count, then cached until the catalogue changes), the page's document ids, and their
+# links. (6 before the page was paginated: it loaded every document, without the
+# counts; 9 before the undated documents were counted to put them last.)
+AGENT_PAGE_QUERIES = 10
 CACHED_AGENT_PAGE_QUERIES = 8
 
 

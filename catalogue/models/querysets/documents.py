@@ -43,6 +43,21 @@ SHEET_FIELDS = (
 )
 
 
+def date_order(prefix: str = "", *, descending: bool = False) -> list:
+    """The catalogue's date order of documents (``prefix``: the path to the document,
+    as ``"document__"``): earliest first, undated and untimed last, whichever database
+    (SQLite puts NULLs first, PostgreSQL last). ``descending``: the same order read
+    backwards."""
+    order = [
+        IsNull(F(f"{prefix}date"), True),
+        F(f"{prefix}date"),
+        IsNull(F(f"{prefix}time"), True),
+        F(f"{prefix}time"),
+        F(f"{prefix}id" if prefix else "pk"),
+    ]
+    return [term.desc() if descending else term.asc() for term in order]
+
+
 # SQLite's own date functions' modifiers for ``QuerySet.dates`` kinds (``dates`` below).
 _SQLITE_DATE_START = {"year": ("start of year",), "month": ("start of month",), "day": ()}
 
@@ -76,6 +91,9 @@ class DocumentQuerySet(models.QuerySet):
     def unpublished(self):
         return self.exclude(status=PUBLISHED)
 
+    def undated(self):
+        return self.filter(date=None)
+
     def withdrawn(self):
         return self.filter(status="withdrawn")
 
@@ -104,8 +122,7 @@ class DocumentQuerySet(models.QuerySet):
         """Earliest first, undated and untimed last, in the form the
         ``document_date_order`` index holds (SQLite cannot index ``NULLS LAST``), so a
         date range is read in order from the index rather than sorted."""
-        undated, untimed = IsNull(F("date"), True).asc(), IsNull(F("time"), True).asc()
-        return self.order_by(undated, "date", untimed, "time", "pk")
+        return self.order_by(*date_order())
 
     def dated_between(self, start=None, end=None):
         qs = self
@@ -328,10 +345,10 @@ class DocumentAgentQuerySet(models.QuerySet):
         return {**counts, "published": counts["published"] or 0}
 
     def document_ids_by_date(self):
-        """The linked documents' ids in date order (``date, time, id``), each once: a
+        """The linked documents' ids in the date order (``date_order``), each once: a
         document row read per link, which suits an agent in few documents."""
         return (
-            self.order_by("document__date", "document__time", "document_id")
+            self.order_by(*date_order("document__"))
             .values_list("document_id", flat=True)
             .distinct()
         )
