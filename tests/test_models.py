@@ -289,13 +289,28 @@ def test_document_dates_are_djangos_dates(kind, order):
     for year, month, day in days:
         f.DocumentFactory(date=datetime.date(year, month, day), date_precision="day")
     f.DocumentFactory(date=None, date_precision="unknown")
-    documents = m.Document.objects.filter(date__year__gte=1962)
+    documents = m.Document.objects.all()
     with CaptureQueriesContext(connection) as queries:
         ours = list(documents.dates("date", kind, order))
     djangos = list(QuerySet.dates(documents, "date", kind, order))
     assert ours == djangos
-    assert len(ours) == {"year": 2, "month": 3, "day": 4}[kind]
+    assert len(ours) == {"year": 3, "month": 4, "day": 5}[kind]
     if connection.vendor == "sqlite":
         assert "django_date_trunc" not in queries.captured_queries[0]["sql"]
     with pytest.raises(ValueError):
         documents.dates("date", kind, "sideways")
+
+
+def test_document_dates_of_a_date_time_are_in_the_active_time_zone():
+    """A date-time is truncated where the reader is (Django's way), which SQLite's own
+    ``date()`` cannot do: late on 31 October in UTC is November in Tokyo."""
+    from django.db.models import QuerySet
+    from django.utils import timezone
+
+    late = datetime.datetime(1962, 10, 31, 23, 30, tzinfo=datetime.UTC)
+    f.DocumentFactory(status="published", published_at=late)
+    documents = m.Document.objects.filter(published_at=late)
+    with timezone.override("Asia/Tokyo"):
+        ours = list(documents.dates("published_at", "month"))
+        assert ours == list(QuerySet.dates(documents, "published_at", "month"))
+        assert ours == [datetime.date(1962, 11, 1)]

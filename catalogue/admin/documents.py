@@ -178,16 +178,30 @@ class PageIdsFirstPaginator(Paginator):
     search would be evaluated again, and a filter's join could repeat a row."""
 
     def page(self, number):
+        listed = self.object_list
+        query = listed.query
+        # The ids keep the list's ``distinct()`` (a filter across a many-to-many); the
+        # rows by id need none. Annotations (the search's rank on PostgreSQL) are left
+        # out of the rows: the list shows none. Where the order needs one, or other
+        # state the rows' query would not carry over, the page is cut Django's way.
+        plain_order = all(
+            isinstance(term, str) and term.lstrip("-") not in query.annotations
+            for term in query.order_by
+        )
+        if not plain_order or query.extra or listed._prefetch_related_lookups:
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        listed = self.object_list
+        # One database for both (a router may pick a replica per query).
+        listed = listed.using(listed.db)
         ids = list(listed.values_list("pk", flat=True)[bottom:top])
-        rows = listed.model._default_manager.filter(pk__in=ids).order_by(*listed.query.order_by)
-        rows.query.select_related = listed.query.select_related
-        rows.query.deferred_loading = listed.query.deferred_loading
+        rows = listed.model._default_manager.using(listed.db).filter(pk__in=ids)
+        rows = rows.order_by(*query.order_by)
+        rows.query.select_related = query.select_related
+        rows.query.deferred_loading = query.deferred_loading
         return self._get_page(rows, number, self)
 
 

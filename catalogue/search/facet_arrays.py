@@ -307,7 +307,8 @@ class ArrayFacetEngine(FacetEngine):
         if name == "classification":
             rows.sort(key=lambda r: -r[3])
         elif name == "agent":
-            rows.sort(key=lambda r: (-r[0], r[4], (r[3] is None) == self.pg, r[3] or ""))
+            # Same-named agents tie on everything but their id, the SQL's last key.
+            rows.sort(key=lambda r: (-r[0], r[4], (r[3] is None) == self.pg, r[3] or "", r[1]))
         else:
             rows.sort(key=lambda r: (-r[0], r[4]))
         out = []

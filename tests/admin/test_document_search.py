@@ -112,3 +112,24 @@ def test_list_pages_are_the_filtered_ordered_list_cut_and_read_by_id(
         assert rows_sql and all("MATCH" not in sql and "caveat" not in sql for sql in rows_sql)
     assert len(wanted) > 50
     assert pages == list(wanted)
+
+
+def test_a_list_ordered_by_an_annotation_is_cut_as_django_cuts_it():
+    """The rows' query carries no annotation: a list ordered by one falls back to
+    Django's own page, and gives the same documents."""
+    from django.core.paginator import Paginator
+    from django.db.models import F
+
+    from catalogue.admin.documents import PageIdsFirstPaginator
+
+    for n in range(5):
+        DocumentFactory(title=f"Memo {n}")
+    listed = Document.objects.annotate(backwards=-F("pk")).order_by("backwards")
+    ours = PageIdsFirstPaginator(listed, 2).page(2)
+    djangos = Paginator(listed, 2).page(2)
+    assert [d.pk for d in ours] == [d.pk for d in djangos]
+    assert [d.backwards for d in ours] == [-d.pk for d in ours]  # the annotation is there
+    plain = PageIdsFirstPaginator(Document.objects.order_by("-pk"), 2).page(2)
+    assert [d.pk for d in plain] == [
+        d.pk for d in Paginator(Document.objects.order_by("-pk"), 2).page(2)
+    ]

@@ -345,21 +345,25 @@ def test_same_named_agents_tied_in_count_come_in_id_order_on_every_path(settings
     """Two agents may share an authorised name (two John Smiths): with equal counts the
     name and role tie, and the agent's id decides, whichever path counts them (the
     in-memory arrays, the engine's SQL, the general queryset), so a facet's cut-off
-    keeps the same one."""
+    keeps the same one. On SQLite the grouping hands the groups over in id order
+    anyway; PostgreSQL, made to group by hashing, shows a missing tie-break."""
     settings.SEARCH_FACET_ARRAYS = arrays
-    smiths = [AgentFactory(authorised_name="Smith") for _ in range(3)]
+    smiths = [AgentFactory(authorised_name="Smith") for _ in range(24)]
     for _ in range(2):
         document = DocumentFactory(status=PublicationStatus.PUBLISHED)
         for agent in reversed(smiths):
             DocumentAgentFactory(document=document, agent=agent, role=AgentRole.DRAFTER)
     expected = [f"{agent.pk}:drafter" for agent in smiths]
-    if connection.vendor == "sqlite":
-        # SQLite's own check for an order left to chance: unordered scans run backwards.
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # SQLite's check for an order left to chance: unordered scans run backwards.
             cursor.execute("PRAGMA reverse_unordered_selects = ON")
+        else:
+            # Grouped by hashing, so the groups come in no order but the ORDER BY's.
+            cursor.execute("SET LOCAL enable_sort = off")
     try:
         for engine in (True, False):
-            for limit in (1, 2, 3):
+            for limit in (1, 5, 24):
                 cache.clear()
                 fs = make("q=", engine)
                 facets = {f.name: [v.value for v in f.values] for f in fs.facets(limit)}

@@ -55,7 +55,8 @@ TEXT_LENGTH = "corpus_text_length"
 # 0.72 s bound here; citations 0.16 / 0.01 against 0.05 / 0.25): sending them keeps
 # the two processes' shares about even.
 SENT_WHEN_STAGED = frozenset({"events", "citations"})
-# (Only in a load's first part: see ``staging.STAGE_ALL_FROM_SHARE``.)
+# (Only in a load's middle part, from ``staging.SEND_ALL_BUT_DOCUMENTS_UNTIL`` to
+# ``staging.STAGE_ALL_FROM_SHARE``: see ``CorpusWriter.sent_pickled``.)
 RAW_TEXT_SLOT = DOCUMENT_COLUMNS.index("raw_text")
 
 

@@ -67,9 +67,15 @@ class DocumentQuerySet(models.QuerySet):
         """``QuerySet.dates`` with SQLite's own ``date(value, 'start of month')``:
         Django truncates a date on SQLite by calling back into Python for every row
         (``django_date_trunc``), which was most of the admin's date hierarchy (0.26 s of
-        a 0.34 s list at 100,000 documents). Same dates, same order; other databases
-        and kinds are Django's."""
-        if connections[self.db].vendor != "sqlite" or kind not in _SQLITE_DATE_START:
+        a 0.34 s list at 100,000 documents). Same dates, same order. Date columns only:
+        a date-time is truncated in the active time zone, which SQLite's ``date()``
+        ignores; other databases, fields and kinds are Django's."""
+        field = self.model._meta.get_field(field_name)
+        if (
+            connections[self.db].vendor != "sqlite"
+            or kind not in _SQLITE_DATE_START
+            or field.get_internal_type() != "DateField"
+        ):
             return super().dates(field_name, kind, order)
         if order not in ("ASC", "DESC"):
             raise ValueError("'order' must be either 'ASC' or 'DESC'.")
@@ -92,7 +98,19 @@ class DocumentQuerySet(models.QuerySet):
         return self.exclude(status=PUBLISHED)
 
     def undated(self):
+        """Documents without a date (their precision is ``unknown``)."""
         return self.filter(date=None)
+
+    def dated_in_order(self, *, descending: bool = False):
+        """The dated documents in the date order (``date_order``), or read backwards:
+        the undated are left out, so a walk of a ``(…, date, time)`` index needs to
+        sort only the documents of one day among themselves (the untimed last)."""
+        return self.exclude(date=None).order_by(*date_order(descending=descending)[1:])
+
+    def undated_in_order(self):
+        """The undated documents in the date order: the timed by time, then the
+        untimed, each by id."""
+        return self.undated().order_by(*date_order()[2:])
 
     def withdrawn(self):
         return self.filter(status="withdrawn")
@@ -344,14 +362,24 @@ class DocumentAgentQuerySet(models.QuerySet):
         )
         return {**counts, "published": counts["published"] or 0}
 
+    def undated_count(self) -> int:
+        """How many of the linked documents (``.public().for_agent(a)``) have no date,
+        read from the date index's own range of undated documents: 13 ms for the
+        Department of State's 34,665 documents at 100,000, where a term of
+        ``page_counts``' aggregate would read every document's row (+0.1 s)."""
+        from ..documents import Document
+
+        linked = self.order_by().values("document_id")
+        return Document.objects.published().undated().filter(pk__in=linked).count()
+
+    def in_document_date_order(self, *then):
+        """The links in their documents' date order (``date_order``), then by ``then``."""
+        return self.order_by(*date_order("document__"), *then)
+
     def document_ids_by_date(self):
         """The linked documents' ids in the date order (``date_order``), each once: a
         document row read per link, which suits an agent in few documents."""
-        return (
-            self.order_by(*date_order("document__"))
-            .values_list("document_id", flat=True)
-            .distinct()
-        )
+        return self.in_document_date_order().values_list("document_id", flat=True).distinct()
 
     def published_counts_by_agent(self, agent_ids=None) -> dict[int, int]:
         """Published documents per agent (of ``agent_ids``, or every agent), each
