@@ -187,7 +187,7 @@ WAYS = {"walk": AgentDocumentIds.WALK_SHARE, "sort": 0}
 def test_every_window_of_an_agents_documents(prolific, monkeypatch, way):
     monkeypatch.setattr(AgentDocumentIds, "WALK_SHARE", WAYS[way])
     expected = by_date(prolific)
-    undated = DocumentAgent.objects.public().for_agent(prolific).undated_count()
+    undated = Document.objects.published().undated().linked_to(prolific).count()
     assert undated == 4
     published = Document.objects.published().count()
     ids = AgentDocumentIds(prolific, len(expected), published, undated=undated)

@@ -362,16 +362,6 @@ class DocumentAgentQuerySet(models.QuerySet):
         )
         return {**counts, "published": counts["published"] or 0}
 
-    def undated_count(self) -> int:
-        """How many of the linked documents (``.public().for_agent(a)``) have no date,
-        read from the date index's own range of undated documents: 13 ms for the
-        Department of State's 34,665 documents at 100,000, where a term of
-        ``page_counts``' aggregate would read every document's row (+0.1 s)."""
-        from ..documents import Document
-
-        linked = self.order_by().values("document_id")
-        return Document.objects.published().undated().filter(pk__in=linked).count()
-
     def in_document_date_order(self, *then):
         """The links in their documents' date order (``date_order``), then by ``then``."""
         return self.order_by(*date_order("document__"), *then)
