@@ -164,7 +164,8 @@ class AgentAuthority:
                     name,
                     agent=found[0],
                     candidate=found[1],
-                    note=(
+                    # Written once per name and candidates, but resolved per mention.
+                    note=lambda: (
                         f"“{name}” matches {len(found)} records: "
                         + "; ".join(a.authorised_name for a in found)
                         + (f" (in “{document_title}”)" if document_title else "")
@@ -259,6 +260,8 @@ class AgentAuthority:
         if marker in self._reviewed:
             return
         self._reviewed.add(marker)
+        if callable(note):
+            note = note()
         self.pending_reviews.append(
             AuthorityReview(
                 kind=kind,

@@ -28,6 +28,7 @@ from catalogue.models.history import ChangeChannel
 from catalogue.services.authority import AgentAuthority
 from catalogue.services.authority import cached_normalise as normalise_name
 
+from .instances import new_instance, relate
 from .rows import insert_history, insert_returning_ids, update_rows
 
 COLLECTION_FUZZY_THRESHOLD = 90.0
@@ -297,15 +298,14 @@ class CatalogueContext:
                     found = by_title.get((self._parent_key(parent), normalise_name(title)))
                     unit = self._unit(index, found)
             if unit is None:
-                unit = ArchivalUnit(
-                    repository=repository,
-                    parent=parent,
-                    level=ref.level if ref.level in UNIT_LEVELS else UnitLevel.FILE,
-                    title=title[:500],
-                    identifier=(ref.identifier or "")[:120],
-                    identifier_scheme=scheme if ref.identifier else "",
-                    import_run=self.import_run,
-                )
+                unit = new_instance(ArchivalUnit)
+                relate(unit, "repository", repository)
+                relate(unit, "parent", parent)  # its id once written (save_new_units)
+                relate(unit, "import_run", self.import_run)
+                unit.level = ref.level if ref.level in UNIT_LEVELS else UnitLevel.FILE
+                unit.title = title[:500]
+                unit.identifier = (ref.identifier or "")[:120]
+                unit.identifier_scheme = scheme if ref.identifier else ""
                 unit.slug = slugify(unit.title)[:120] or "unit"  # what save() derives
                 self._new_units.append(unit)  # written in bulk by save_new_units()
                 self._index_unit(index, unit)
