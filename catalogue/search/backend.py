@@ -51,13 +51,25 @@ class SearchBackend:
             return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
         return self._filter(queryset, parsed)
 
-    def restrict(self, queryset, query: str):
+    def restrict(self, queryset, query: str, *, by_scan: bool = False):
         """Like ``filter`` but without ``rank``: for counts, facets and non-relevance
-        sorts, where an uncorrelated ``pk IN (matches)`` is the cheapest plan."""
+        sorts, where an uncorrelated ``pk IN (matches)`` is the cheapest plan.
+
+        ``by_scan``: where most documents match (``matched_share``), test the rows the
+        rest of the query reads against the matches, rather than look up every match
+        by id. On SQLite that lets an index hold the order, the date range and the
+        months (the admin's list: a word in 89 % of 100,000 documents took four
+        ~0.1 s queries, nearly all of it reading each match's row); elsewhere it is
+        the same restriction."""
         parsed = parse_query(query)
         if not parsed:
             return queryset.none()
-        return self._restrict(queryset, parsed)
+        return self._restrict(queryset, parsed, by_scan=by_scan)
+
+    def matched_share(self, query: str) -> float | None:
+        """About what share of the catalogue's documents ``query`` matches (0–1), from
+        the index alone; None where the backend cannot tell cheaply."""
+        return None
 
     def within(self, queryset, ids: list[int]):
         """Restrict ``queryset`` to already-materialised match ids, passed as a single
@@ -103,7 +115,7 @@ class SearchBackend:
     def _filter(self, queryset, parsed: ParsedQuery):
         raise NotImplementedError
 
-    def _restrict(self, queryset, parsed: ParsedQuery):
+    def _restrict(self, queryset, parsed: ParsedQuery, *, by_scan: bool = False):
         return self._filter(queryset, parsed)
 
     def _snippets(self, ids: list[int], parsed: ParsedQuery):

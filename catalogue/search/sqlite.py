@@ -1,11 +1,14 @@
 """SQLite FTS5 backend: porter-stemmed unicode61 tokens, bm25 ranking, snippet()."""
 
 from django.db import connection
-from django.db.models import F, FloatField, Func
+from django.db.models import F, FloatField, Func, IntegerField
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
+
+from catalogue.models.querysets import Unindexed
 
 from .backend import ELLIPSIS, HIGHLIGHT_END, HIGHLIGHT_START, SearchBackend
-from .query import ParsedQuery, Term
+from .query import ParsedQuery, Term, parse_query
 from .schema import (
     AGENT_MARK,
     AGENT_TABLE,
@@ -87,10 +90,30 @@ class SQLiteFTSBackend(SearchBackend):
             rank=BM25(F("search_entry__fts"))
         )
 
-    def _restrict(self, queryset, parsed):
+    def _restrict(self, queryset, parsed, *, by_scan=False):
         sql, params = match_sql(parsed)
         matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {sql}", params)
+        if by_scan:
+            # ``+id IN (…)``: the matches become a lookup table, tested per row read.
+            return queryset.filter(In(Unindexed(F("pk"), output_field=IntegerField()), matching))
         return queryset.filter(pk__in=matching)
+
+    def matched_share(self, query):
+        """Matches over the highest document id (ids are hardly ever reused or far
+        apart): one pass over the index's entries for the words, ~6 ms for a word in
+        89 % of 100,000 documents."""
+        parsed = parse_query(query)
+        if not parsed:
+            return 0.0
+        sql, params = match_sql(parsed)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {sql}), "
+                "(SELECT max(id) FROM catalogue_document)",
+                params,
+            )
+            matched, highest = cursor.fetchone()
+        return matched / highest if highest else 0.0
 
     def _snippets(self, ids, parsed):
         """The body's excerpt if it marks a match, else the best column's. Documents

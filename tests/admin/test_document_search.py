@@ -133,3 +133,58 @@ def test_a_list_ordered_by_an_annotation_is_cut_as_django_cuts_it():
     assert [d.pk for d in plain] == [
         d.pk for d in Paginator(Document.objects.order_by("-pk"), 2).page(2)
     ]
+
+
+def test_a_word_in_most_documents_is_tested_per_row_and_a_rare_one_read_by_id(archivist):
+    """On SQLite a common word's matches become a lookup table that the list's index
+    walk tests row by row (``+id IN``); a rare word's are read by id. Either way the
+    list, its count and its dates are the same as the plain restriction's."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalogue.admin.documents import SCAN_MATCHES_FROM_SHARE
+
+    for n in range(40):
+        DocumentFactory(
+            title=f"Report {n}",
+            text="On the quarantine." if n % 8 else "On the zanzibar question.",
+            date=datetime.date(1962, 10 + n % 3, 1 + n % 28),
+            date_precision="day",
+            status=PublicationStatus.DRAFT if n % 5 == 0 else PublicationStatus.PUBLISHED,
+        )
+    common, rare = (
+        Document.objects.filter(text__contains="quarantine"),
+        Document.objects.filter(text__contains="zanzibar"),
+    )
+    assert common.count() / 40 >= SCAN_MATCHES_FROM_SHARE > rare.count() / 40
+
+    def listed(term, **filters):
+        with CaptureQueriesContext(connection) as queries:
+            response = archivist.get("/admin/catalogue/document/", {"q": term, **filters})
+        assert response.status_code == 200
+        cl = response.context["cl"]
+        per_row = [
+            q["sql"]
+            for q in queries.captured_queries
+            if '+"catalogue_document"."id" IN' in q["sql"]
+        ]
+        return {d.pk for d in cl.result_list}, cl.result_count, per_row
+
+    sqlite = connection.vendor == "sqlite"
+    pks, count, per_row = listed("quarantine")
+    assert pks == set(common.values_list("pk", flat=True)) and count == 35
+    # The count, the page's ids, the date range and the months.
+    assert len(per_row) == (4 if sqlite else 0)
+    pks, count, per_row = listed(
+        "quarantine", status__exact="draft", date__month="10", date__year="1962"
+    )
+    assert (
+        pks == set(common.filter(status="draft", date__month=10).values_list("pk", flat=True))
+        and count == len(pks) > 0
+    )
+    assert bool(per_row) is sqlite
+    pks, count, per_row = listed("zanzibar")
+    assert pks == set(rare.values_list("pk", flat=True)) and count == 5
+    assert per_row == []

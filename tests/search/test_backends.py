@@ -241,3 +241,39 @@ def test_rebuild_command_compacts_and_its_optimize_option_only_compacts(db, caps
     backend.rebuild()  # on SQLite it compacts too; PostgreSQL has nothing to compact
     assert len(compactions) == 1 + 2 * int(sqlite)
     assert len(ids("sierra")) == 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "quarantine",
+        "dismantl*",
+        '"lay off the aerial"',
+        "quarantine OR reconnaissance",
+        "akalovskii",
+        "zanzibar",
+        "the",
+    ],
+)
+def test_restricting_by_scan_finds_what_restricting_by_id_finds(corpus, query):
+    """The two plans of ``restrict`` are one restriction: drafts stay out of the
+    published queryset, variant names still find their agents' documents."""
+    published = Document.objects.published()
+    by_id = get_backend().restrict(published, query).values_list("pk", flat=True)
+    by_scan = get_backend().restrict(published, query, by_scan=True)
+    assert set(by_scan.values_list("pk", flat=True)) == set(by_id)
+    assert by_scan.count() == len(by_id)
+
+
+def test_the_share_of_documents_a_query_matches(db):
+    for n in range(8):
+        DocumentFactory(title=f"Memo {n}", text="The quarantine." if n < 6 else "Nothing.")
+    share = get_backend().matched_share
+    if connection.vendor == "sqlite":
+        # Over the highest id: documents made by other tests' factories are gone.
+        highest = Document.objects.order_by("-pk").values_list("pk", flat=True)[0]
+        assert share("quarantine") == pytest.approx(6 / highest)
+        assert share("zanzibar") == 0.0
+        assert share("the") == 0.0  # only stop words: nothing is searched
+    else:
+        assert share("quarantine") is None
