@@ -345,7 +345,7 @@ class DocumentAdmin(VersionedAdminMixin, HistoryChannelAdmin):
         if term.isascii() and term.isdigit():
             matched |= queryset.filter(pk=int(term))
         if " " not in term and any(ch.isdigit() for ch in term):
-            numbered = queryset.filter(message_number=term).values_list("pk", flat=True)
+            numbered = queryset.numbered(term).values_list("pk", flat=True)
             matched |= queryset.filter(pk__in=list(numbered[:MESSAGE_NUMBER_MATCHES]))
         return matched, False
 

@@ -115,6 +115,13 @@ class DocumentQuerySet(models.QuerySet):
     def withdrawn(self):
         return self.filter(status="withdrawn")
 
+    def numbered(self, message_number: str):
+        """Documents sent as this message (a telegram's number), looked up in
+        ``document_message_number``, which holds only the numbered documents: the
+        condition that they have a number is the index's own, written out so that
+        both databases see the index serves the lookup."""
+        return self.exclude(message_number="").filter(message_number=message_number)
+
     def visible_to(self, user):
         """Staff see every record; everyone else only what is published."""
         if user is not None and user.is_authenticated and user.is_staff:
