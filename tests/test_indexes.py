@@ -140,10 +140,11 @@ def test_a_message_number_is_looked_up_in_the_index_of_numbered_documents():
     assert "document_message_number" in plan, plan
     assert list(Document.objects.numbered("1581")) == [numbered]
     assert not Document.objects.numbered("").exists()
-    # Written out, the index's condition is what lets SQLite use it (PostgreSQL proves
-    # that "1581" is not "" by itself).
-    plain = plan_of(Document.objects.filter(message_number="1581"))
-    assert ("document_message_number" in plain) is (connection.vendor == "postgresql"), plain
+    # ``numbered`` writes the index's condition out because SQLite (3.40) does not
+    # prove that "1581" is not "" by itself; PostgreSQL does.
+    if connection.vendor == "postgresql":
+        plain = plan_of(Document.objects.filter(message_number="1581"))
+        assert "document_message_number" in plain, plain
 
 
 MESSAGE_NUMBER_MIGRATION = import_module("catalogue.migrations.0018_message_number_index")

@@ -166,12 +166,6 @@ def _workflow_action(name: str, description: str, permission: str):
 
 # A message number names one document, or a handful across volumes.
 MESSAGE_NUMBER_MATCHES = 50
-# From this share of the catalogue on, the list's queries test the rows they read in an
-# index's order against the search's matches instead of reading every match by id
-# (``SearchBackend.restrict``). At 100,000 documents on SQLite a match cost ~1.1–1.7 µs
-# to read by id and a document ~0.25–0.45 µs to test from the date index: by id is
-# cheaper below about a seventh, and a rare word must not walk a million entries.
-SCAN_MATCHES_FROM_SHARE = 0.15
 
 
 class PageIdsFirstPaginator(Paginator):
@@ -338,10 +332,7 @@ class DocumentAdmin(VersionedAdminMixin, HistoryChannelAdmin):
             return queryset, False
         words = f"{term}*" if term[-1].isalnum() else term
         backend = get_backend()
-        share = backend.matched_share(words)
-        matched = backend.restrict(
-            queryset, words, by_scan=share is not None and share >= SCAN_MATCHES_FROM_SHARE
-        )
+        matched = backend.restrict(queryset, words, by_scan=backend.scan_pays(words))
         if term.isascii() and term.isdigit():
             matched |= queryset.filter(pk=int(term))
         if " " not in term and any(ch.isdigit() for ch in term):

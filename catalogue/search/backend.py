@@ -71,6 +71,11 @@ class SearchBackend:
         the index alone; None where the backend cannot tell cheaply."""
         return None
 
+    def scan_pays(self, query: str) -> bool:
+        """Whether ``restrict(by_scan=True)`` is the cheaper plan for ``query`` over a
+        list's queries (its count, page, date range and months)."""
+        return False
+
     def within(self, queryset, ids: list[int]):
         """Restrict ``queryset`` to already-materialised match ids, passed as a single
         parameter (a JSON array on SQLite, an array on PostgreSQL) so a common word's

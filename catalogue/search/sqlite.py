@@ -63,6 +63,14 @@ def match_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:
     return "(" + " || ' AND ' || ".join(parts) + ")", params
 
 
+# From this share of the catalogue on, a list's queries test the rows they read in an
+# index's order against the matches (``restrict(by_scan=True)``) rather than read each
+# match by id. The admin's document list at 100,000 documents, by id / by scan: 6.9 %
+# of documents 118 / 131 ms, 10.7 % 145 / 139, 15.7 % 182 / 150, 30.8 % 281 / 172,
+# 88.8 % 554 / 254 (docs/performance.md, session 13). A rare word must not walk the
+# index: at 1,000,000 documents that is a million entries.
+SCAN_FROM_SHARE = 0.15
+
 # Body, notes, agents, title (numbered as ``_COLUMNS``, ``schema/fts5.py``); never 4, the keys.
 _SNIPPET_COLUMNS = (1, 2, 3, 0)
 
@@ -99,9 +107,11 @@ class SQLiteFTSBackend(SearchBackend):
         return queryset.filter(pk__in=matching)
 
     def matched_share(self, query):
-        """Matches over the highest document id (ids are hardly ever reused or far
-        apart): one pass over the index's entries for the words, ~6 ms for a word in
-        89 % of 100,000 documents."""
+        """Matches over the highest document id: one evaluation of the match in the
+        index alone (~6 ms for a word in 89 % of 100,000 documents, ~0.25 s for a
+        two-letter prefix in all of them: as much as each of the list's queries
+        pays for it again). Deleted documents leave gaps below the highest id, which
+        only make the share look smaller: the error is towards reading by id."""
         parsed = parse_query(query)
         if not parsed:
             return 0.0
@@ -114,6 +124,9 @@ class SQLiteFTSBackend(SearchBackend):
             )
             matched, highest = cursor.fetchone()
         return matched / highest if highest else 0.0
+
+    def scan_pays(self, query):
+        return self.matched_share(query) >= SCAN_FROM_SHARE
 
     def _snippets(self, ids, parsed):
         """The body's excerpt if it marks a match, else the best column's. Documents

@@ -256,6 +256,8 @@ class AgentAuthority:
         )
 
     def _review(self, kind, name, *, agent, candidate=None, score=None, note=""):
+        """Record a review once per (kind, name, agent, candidate). ``note`` is the text
+        or a function making it, called only when the review is new."""
         marker = (kind, f"{cached_normalise(name)}:{agent.pk}:{candidate.pk if candidate else ''}")
         if marker in self._reviewed:
             return

@@ -85,7 +85,7 @@ def test_units_named_by_texts_are_matched_like_a_full_load(django_assert_num_que
 
 
 def test_new_documents_are_what_the_constructor_makes():
-    from catalogue.services.cataloguing.plan import new_instance
+    from catalogue.services.cataloguing.instances import new_instance
 
     made, fast, other = m.Document(), new_instance(m.Document), new_instance(m.Document)
     plain = {k: v for k, v in made.__dict__.items() if k != "_state"}

@@ -33,7 +33,8 @@ from catalogue.models.history import ChangeChannel, recording_channel
 from .context import CatalogueContext
 from .events import build_events
 from .indexing import index_once
-from .plan import Builder, Plan, cut, new_instance, review_problems
+from .instances import new_instance
+from .plan import Builder, Plan, cut, review_problems
 from .rows import (
     adapters,
     delete_children,

@@ -2,8 +2,8 @@
 
 An import makes a Document per text and an ArchivalUnit per folder it has not seen;
 ``Model.__init__`` and the foreign-key descriptors check each value (router, type,
-signals) at ~45–150 µs an instance, several per cent of storing a batch whose rows
-are written by ``rows.insert_returning_ids`` and never saved through ``save()``.
+signals): ~45–85 µs a document, a few per cent of storing a batch whose rows are
+written by ``rows.insert_returning_ids`` and never saved through ``save()``.
 """
 
 from __future__ import annotations

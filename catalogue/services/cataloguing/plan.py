@@ -20,9 +20,7 @@ from catalogue.models import (
 )
 
 from .context import CatalogueContext
-from .instances import new_instance, relate
-
-__all__ = ["Builder", "Plan", "cut", "new_instance", "relate", "review_problems"]
+from .instances import relate
 
 ROLE_VALUES = frozenset(AgentRole.values)
 # ``AgentKind.values`` builds a new list at each access: ~2 % of storing a batch.
@@ -80,7 +78,7 @@ class Builder:
         self.context = context
         self.import_run = import_run
         self.publish = publish
-        self.now = timezone.now()  # a batch is one transaction: one publication time
+        self.now = timezone.now()  # one publication time per layer of a batch
 
     def agent(self, parsed: ParsedAgent | None, title: str):
         if parsed is None or not (parsed.name or "").strip():
